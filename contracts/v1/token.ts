@@ -1,0 +1,69 @@
+import * as z from 'zod/mini';
+import { AccountId, Origin, PartnerId } from './common.ts';
+import { Scope } from './scopes.ts';
+
+/** No token lives longer than this, whatever a partner is allowed. */
+export const MAX_TOKEN_TTL_SECONDS = 900;
+export const DEFAULT_TOKEN_TTL_SECONDS = 300;
+/** Test-mode partners may rehearse expiry with tokens this short. */
+export const MIN_TEST_TOKEN_TTL_SECONDS = 5;
+export const MIN_LIVE_TOKEN_TTL_SECONDS = 60;
+
+/** RFC 7638 thumbprint: base64url SHA-256, 43 characters. */
+export const JwkThumbprint = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be an RFC 7638 SHA-256 JWK thumbprint (43 base64url characters)'));
+
+/** Body of `POST /v1/tokens`. */
+export const TokenRequest = z.strictObject({
+  subject: AccountId,
+  scopes: z.array(Scope).check(z.minLength(1), z.maxLength(6)),
+  origin: Origin,
+  ttl_seconds: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_TOKEN_TTL_SECONDS))),
+  dpop_jkt: z.optional(JwkThumbprint),
+  /** The widget session id, forwarded by the partner's backend for correlation. */
+  correlation_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 characters of A–Z, a–z, 0–9, . _ : -'))),
+});
+export type TokenRequest = z.infer<typeof TokenRequest>;
+
+export const TokenResponse = z.object({
+  token: z.string(),
+  token_type: z.enum(['Bearer', 'DPoP']),
+  expires_in: z.int(),
+  expires_at: z.iso.datetime(),
+  scopes: z.array(Scope),
+});
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+/** RFC 9068 access-token claims, plus `origin`. */
+export const TokenClaims = z.object({
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+  sub: AccountId,
+  client_id: PartnerId,
+  scope: z.string(),
+  origin: Origin,
+  iat: z.int(),
+  exp: z.int(),
+  nbf: z.optional(z.int()),
+  jti: z.string().check(z.minLength(16), z.maxLength(64)),
+  cnf: z.optional(z.object({ jkt: JwkThumbprint })),
+});
+export type TokenClaims = z.infer<typeof TokenClaims>;
+
+/** RFC 7662 introspection answer. */
+export const IntrospectionResponse = z.union([
+  z.object({ active: z.literal(false) }),
+  z.object({
+    active: z.literal(true),
+    scope: z.string(),
+    client_id: z.string(),
+    sub: z.string(),
+    aud: z.union([z.string(), z.array(z.string())]),
+    iss: z.string(),
+    exp: z.int(),
+    iat: z.int(),
+    jti: z.string(),
+    origin: z.string(),
+    token_type: z.enum(['Bearer', 'DPoP']),
+  }),
+]);
+export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;

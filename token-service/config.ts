@@ -1,0 +1,65 @@
+import { join, resolve } from 'node:path';
+import type { SigningAlg } from './keys.ts';
+
+export interface TokenServiceConfig {
+  dataDir: string;
+  host: string;
+  port: number;
+  issuer: string;
+  audience: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  kek: string | undefined;
+  adminToken: string | undefined;
+  alg: SigningAlg;
+  publishWindowSec: number;
+  /** Automatic rotation once the active key is this old; 0 turns the schedule off. */
+  rotationIntervalSec: number;
+  /** How often an instance rereads the signing keys, to see rotations made elsewhere. */
+  keyReloadMs: number;
+  revocationsMaxAgeSec: number;
+  logLevel: string;
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got "${value}".`);
+  return parsed;
+}
+
+export const DEFAULT_TOKEN_SERVICE_PORT = 4000;
+
+/** Configuration from flags, then the environment, then defaults. */
+export function tokenServiceConfig(flags: { port?: number; host?: string; dataDir?: string } = {}, env = process.env): TokenServiceConfig {
+  const port = flags.port ?? int(env.PORT, DEFAULT_TOKEN_SERVICE_PORT, 'PORT');
+  const host = flags.host ?? env.TESSERA_HOST ?? '127.0.0.1';
+  const alg = env.TESSERA_SIGNING_ALG ?? 'ES256';
+  if (alg !== 'ES256' && alg !== 'EdDSA') throw new Error(`TESSERA_SIGNING_ALG must be ES256 or EdDSA, got "${alg}".`);
+  return {
+    dataDir: dataDir(flags.dataDir, env),
+    host,
+    port,
+    issuer: (env.TESSERA_ISSUER ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, ''),
+    audience: env.TESSERA_AUDIENCE ?? 'tessera-core-api',
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    kek: env.TESSERA_KEK || undefined,
+    adminToken: env.TESSERA_ADMIN_TOKEN || undefined,
+    alg,
+    publishWindowSec: int(env.TESSERA_KEY_PUBLISH_SECONDS, 3600, 'TESSERA_KEY_PUBLISH_SECONDS'),
+    rotationIntervalSec: int(env.TESSERA_KEY_ROTATION_SECONDS, 30 * 24 * 3600, 'TESSERA_KEY_ROTATION_SECONDS'),
+    keyReloadMs: int(env.TESSERA_KEY_RELOAD_MS, 10_000, 'TESSERA_KEY_RELOAD_MS'),
+    revocationsMaxAgeSec: int(env.TESSERA_REVOCATIONS_MAX_AGE_SECONDS, 30, 'TESSERA_REVOCATIONS_MAX_AGE_SECONDS'),
+    logLevel: env.TESSERA_LOG_LEVEL ?? 'info',
+  };
+}
+
+export function dataDir(flag: string | undefined, env = process.env): string {
+  return resolve(flag ?? env.TESSERA_DATA_DIR ?? '.tessera');
+}
+
+/** The token service's own corner of the data dir: its database, lock, dev secrets. */
+export function stateDir(root: string): string {
+  return join(root, 'token-service');
+}

@@ -1,0 +1,254 @@
+import { createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
+import * as z from 'zod/mini';
+import {
+  IntrospectionResponse,
+  PartnerCreate,
+  PartnerUpdate,
+  TesseraError,
+  TokenClaims,
+  TokenRequest,
+  type ErrorCode,
+} from '../../contracts/index.ts';
+import type { AuditWriter } from '../audit.ts';
+import type { KeyRing } from '../keys.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { mintToken } from '../mint.ts';
+import type { Partners } from '../partners.ts';
+import type { PartnerRateLimiter } from '../rate-limit.ts';
+import type { TokenStore } from '../store/types.ts';
+import { bearer, readJson, requestIdOf, sendError } from './errors.ts';
+
+z.config(z.locales.en());
+
+export interface AppDeps {
+  issuer: string;
+  audience: string;
+  store: TokenStore;
+  partners: Partners;
+  keys: KeyRing;
+  audit: AuditWriter;
+  limiter: PartnerRateLimiter;
+  metrics: Metrics;
+  log: Logger;
+  adminToken: string;
+  /** How long verifiers may cache the revocation feed: the documented suspension window. */
+  revocationsMaxAgeSec: number;
+}
+
+type Env = { Variables: { requestId: string; errorCode?: ErrorCode; partnerId?: string } };
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createApp(deps: AppDeps): Hono<Env> {
+  const app = new Hono<Env>();
+  const { log, metrics } = deps;
+
+  // Request id in (when well-formed), echoed out, on every log line; then one access-log line.
+  app.use(async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.header('X-Request-Id', requestId);
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.req.routePath || 'unmatched';
+    metrics.latency.observe({ route, method: c.req.method, status: String(c.res.status) }, seconds);
+    const code = c.get('errorCode');
+    if (code) metrics.refusals.inc({ code });
+    log.info({ request_id: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1e4) / 10, partner_id: c.get('partnerId'), code }, 'request');
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof TesseraError) return sendError(c, error.code, error.message, error.details);
+    log.error({ request_id: requestIdOf(c), err: error }, 'unhandled error');
+    return sendError(c, 'internal_error');
+  });
+  app.notFound((c) => sendError(c, 'not_found', `Nothing at ${c.req.method} ${c.req.path}.`));
+
+  // --- minting -------------------------------------------------------------------------------
+  app.post('/v1/tokens', async (c) => {
+    let partnerId = 'unknown';
+    try {
+      const auth = await deps.partners.authenticate(bearer(c));
+      partnerId = auth.partner.id;
+      c.set('partnerId', partnerId);
+      const rate = await deps.limiter.consume(partnerId, auth.partner.rate_limit);
+      c.header('RateLimit-Limit', String(rate.limit));
+      c.header('RateLimit-Remaining', String(rate.remaining));
+      c.header('RateLimit-Reset', String(rate.resetSec));
+      if (!rate.allowed) {
+        c.header('Retry-After', String(rate.resetSec));
+        throw new TesseraError('rate_limited', `Rate limit of ${auth.partner.rate_limit.per_second}/s (burst ${auth.partner.rate_limit.burst}) exceeded; retry after ${rate.resetSec} s.`, { retry_after_seconds: rate.resetSec });
+      }
+      const body = await readJson(c, TokenRequest);
+      const minted = await mintToken(deps, auth, body, { requestId: c.get('requestId') });
+      metrics.tokensMinted.inc({ partner_id: partnerId, outcome: 'ok' });
+      log.info({ request_id: c.get('requestId'), partner_id: partnerId, jti: minted.jti, sub: body.subject, scopes: minted.scopes, origin: body.origin, correlation_id: body.correlation_id, exp: minted.expires_at }, 'token issued');
+      c.header('Cache-Control', 'no-store');
+      const { jti: _jti, ...response } = minted;
+      return c.json(response, 201);
+    } catch (error) {
+      metrics.tokensMinted.inc({ partner_id: partnerId, outcome: error instanceof TesseraError ? error.code : 'internal_error' });
+      throw error;
+    }
+  });
+
+  app.post('/v1/tokens/introspect', async (c) => {
+    const credential = bearer(c);
+    const adminCall = isAdmin(credential, deps.adminToken);
+    const caller = adminCall ? null : (await deps.partners.authenticate(credential)).partner;
+    const type = c.req.header('content-type') ?? '';
+    if (!type.startsWith('application/x-www-form-urlencoded')) {
+      throw new TesseraError('unsupported_media_type', 'RFC 7662: send `token=…` as application/x-www-form-urlencoded.');
+    }
+    const form = await c.req.parseBody();
+    const token = typeof form.token === 'string' ? form.token : '';
+    if (!token) throw new TesseraError('validation_failed', 'The form has no `token`.', { fields: [{ path: 'token', code: 'required', message: 'required' }] });
+    c.header('Cache-Control', 'no-store');
+    const claims = await introspect(deps, token);
+    // A partner may only learn about its own tokens (RFC 7662 §4: no oracle for others').
+    if (!claims || (caller && claims.client_id !== caller.id)) return c.json({ active: false } satisfies IntrospectionResponse);
+    return c.json({ active: true, ...claims, token_type: claims.cnf ? 'DPoP' : 'Bearer' } satisfies IntrospectionResponse);
+  });
+
+  // --- discovery -----------------------------------------------------------------------------
+  app.get('/.well-known/jwks.json', (c) => {
+    c.header('Content-Type', 'application/jwk-set+json');
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.body(deps.keys.jwksJson);
+  });
+
+  app.get('/.well-known/oauth-authorization-server', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.json({
+      issuer: deps.issuer,
+      jwks_uri: `${deps.issuer}/.well-known/jwks.json`,
+      token_endpoint: `${deps.issuer}/v1/tokens`,
+      token_endpoint_auth_methods_supported: ['client_secret_bearer'],
+      introspection_endpoint: `${deps.issuer}/v1/tokens/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_bearer'],
+      scopes_supported: ['quote:read', 'quote:accept', 'onboarding:read', 'onboarding:write', 'account:read', 'account:write'],
+      token_endpoint_auth_signing_alg_values_supported: [deps.keys.options.alg],
+      dpop_signing_alg_values_supported: ['ES256'],
+      response_types_supported: [],
+      grant_types_supported: [],
+      tessera_revocations_uri: `${deps.issuer}/v1/revocations`,
+      tessera_audience: deps.audience,
+    });
+  });
+
+  app.get('/v1/revocations', async (c) => {
+    c.header('Cache-Control', `public, max-age=${deps.revocationsMaxAgeSec}`);
+    return c.json({ partners: await deps.partners.revocations() });
+  });
+
+  // --- operations ----------------------------------------------------------------------------
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const checks: Record<string, string> = { signing_key: deps.keys.ready ? 'ok' : 'missing' };
+    try {
+      await deps.store.ping();
+      checks.database = 'ok';
+    } catch {
+      checks.database = 'unavailable';
+    }
+    const ready = Object.values(checks).every((value) => value === 'ok');
+    return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
+
+  app.route('/admin/v1', adminRoutes(deps));
+  return app;
+}
+
+function isAdmin(credential: string | undefined, adminToken: string): boolean {
+  if (!credential) return false;
+  const a = Buffer.from(credential);
+  const b = Buffer.from(adminToken);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const SuspendBody = z.optional(z.strictObject({}));
+const RotateBody = z.strictObject({ force: z.optional(z.boolean()) });
+
+/** The admin API: what the CLI does, over HTTP, behind the admin credential. */
+function adminRoutes(deps: AppDeps): Hono<Env> {
+  const admin = new Hono<Env>();
+  admin.use(async (c, next) => {
+    if (!isAdmin(bearer(c), deps.adminToken)) return sendError(c, 'admin_unauthorized');
+    await next();
+  });
+  admin.get('/partners', async (c) => c.json({ data: await deps.partners.list() }));
+  admin.post('/partners', async (c) => {
+    const body = await readJson(c, PartnerCreate);
+    return c.json(await deps.partners.create(body), 201);
+  });
+  admin.get('/partners/:id', async (c) => c.json(await deps.partners.show(c.req.param('id'))));
+  admin.patch('/partners/:id', async (c) => c.json(await deps.partners.update(c.req.param('id'), await readJson(c, PartnerUpdate))));
+  admin.post('/partners/:id/suspend', async (c) => {
+    await optionalJson(c, SuspendBody);
+    return c.json(await deps.partners.suspend(c.req.param('id')));
+  });
+  admin.post('/partners/:id/resume', async (c) => {
+    await optionalJson(c, SuspendBody);
+    return c.json(await deps.partners.resume(c.req.param('id')));
+  });
+  admin.post('/partners/:id/keys', async (c) => c.json(await deps.partners.issueKey(c.req.param('id')), 201));
+  admin.post('/partner-keys/:id/revoke', async (c) => c.json(await deps.partners.revokeKey(c.req.param('id'))));
+  admin.get('/keys', (c) => c.json({ data: deps.keys.list() }));
+  admin.post('/keys/rotate', async (c) => {
+    const body = (await optionalJson(c, RotateBody)) ?? {};
+    const result = await deps.keys.rotate({ force: body.force });
+    return c.json({ ...result, data: deps.keys.list() });
+  });
+  admin.get('/issuances', async (c) => {
+    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 1000);
+    const partnerId = c.req.query('partner_id');
+    const rows = await deps.store.listIssuances({ partnerId, limit });
+    return c.json({ data: rows.map((row) => ({ ...row, issued_at: row.issued_at.toISOString(), expires_at: row.expires_at.toISOString() })) });
+  });
+  return admin;
+}
+
+/** Admin actions take an optional JSON body: none at all is fine, a bad one is still refused. */
+async function optionalJson<S extends z.ZodMiniType>(c: Context, schema: S): Promise<z.infer<S> | undefined> {
+  if (!c.req.header('content-type') && (c.req.header('content-length') ?? '0') === '0') return undefined;
+  return readJson(c, schema);
+}
+
+const publicKeys = new WeakMap<KeyRing, Map<string, KeyObject>>();
+
+/** The token's claims when it is one of ours, still valid and not revoked; otherwise null. */
+async function introspect(deps: AppDeps, token: string): Promise<TokenClaims | null> {
+  if (token.length > 8192) return null;
+  try {
+    const { kid } = decodeProtectedHeader(token);
+    const jwk = kid ? deps.keys.publicJwk(kid) : undefined;
+    if (!kid || !jwk) return null;
+    let cache = publicKeys.get(deps.keys);
+    if (!cache) publicKeys.set(deps.keys, (cache = new Map()));
+    let key = cache.get(kid);
+    if (!key) cache.set(kid, (key = createPublicKey({ key: jwk as never, format: 'jwk' })));
+    const { payload } = await jwtVerify(token, key, {
+      issuer: deps.issuer,
+      audience: deps.audience,
+      algorithms: [deps.keys.options.alg],
+      typ: 'at+jwt',
+      clockTolerance: 30,
+    });
+    const claims = TokenClaims.parse(payload);
+    const partner = await deps.store.getPartner(claims.client_id);
+    if (!partner || partner.status === 'suspended') return null;
+    if (partner.not_before && claims.iat < Math.ceil(partner.not_before.getTime() / 1000)) return null;
+    return claims;
+  } catch {
+    return null;
+  }
+}

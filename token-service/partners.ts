@@ -1,0 +1,138 @@
+import { timingSafeEqual } from 'node:crypto';
+import {
+  DEFAULT_RATE_LIMIT,
+  TesseraError,
+  type IssuedPartnerKey,
+  type Partner,
+  type PartnerCreate,
+  type PartnerKey,
+  type PartnerUpdate,
+} from '../contracts/index.ts';
+import { newPartnerId, newPartnerKeyId, newPartnerSecret, sha256Hex } from './ids.ts';
+import type { PartnerKeyRow, PartnerRow, TokenStore } from './store/types.ts';
+
+export function partnerView(row: PartnerRow): Partner {
+  return {
+    ...row,
+    not_before: row.not_before?.toISOString() ?? null,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export function partnerKeyView(row: PartnerKeyRow): PartnerKey {
+  return {
+    id: row.id,
+    partner_id: row.partner_id,
+    prefix: row.prefix,
+    created_at: row.created_at.toISOString(),
+    revoked_at: row.revoked_at?.toISOString() ?? null,
+  };
+}
+
+/** Partner administration: what the CLI and the admin API both do. */
+export class Partners {
+  readonly #store: TokenStore;
+  constructor(store: TokenStore) {
+    this.#store = store;
+  }
+
+  async create(input: PartnerCreate & { mode: 'test' | 'live'; max_ttl_seconds: number; require_dpop: boolean }, now = new Date()): Promise<{ partner: Partner; key: IssuedPartnerKey }> {
+    const row: PartnerRow = {
+      id: newPartnerId(),
+      name: input.name,
+      mode: input.mode,
+      origins: [...new Set(input.origins)],
+      scopes: [...new Set(input.scopes)],
+      max_ttl_seconds: input.max_ttl_seconds,
+      rate_limit: input.rate_limit ?? DEFAULT_RATE_LIMIT,
+      require_dpop: input.require_dpop,
+      status: 'active',
+      not_before: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.#store.createPartner(row);
+    const key = await this.issueKey(row.id, now);
+    return { partner: partnerView(row), key };
+  }
+
+  async list(): Promise<Partner[]> {
+    return (await this.#store.listPartners()).map(partnerView);
+  }
+
+  async show(id: string): Promise<{ partner: Partner; keys: PartnerKey[] }> {
+    const row = await this.#require(id);
+    return { partner: partnerView(row), keys: (await this.#store.listPartnerKeys(id)).map(partnerKeyView) };
+  }
+
+  async update(id: string, patch: PartnerUpdate, now = new Date()): Promise<Partner> {
+    const clean = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    return partnerView(await this.#updated(id, await this.#store.updatePartner(id, clean, now)));
+  }
+
+  /** Refuses new tokens at once; tokens issued before now stop verifying within the verifiers' revocation window. */
+  async suspend(id: string, now = new Date()): Promise<Partner> {
+    await this.#require(id);
+    return partnerView(await this.#updated(id, await this.#store.updatePartner(id, { status: 'suspended', not_before: now }, now)));
+  }
+
+  /** Mints again; tokens issued while suspended never existed, those from before stay revoked. */
+  async resume(id: string, now = new Date()): Promise<Partner> {
+    return partnerView(await this.#updated(id, await this.#store.updatePartner(id, { status: 'active' }, now)));
+  }
+
+  async issueKey(partnerId: string, now = new Date()): Promise<IssuedPartnerKey> {
+    const partner = await this.#require(partnerId);
+    const secret = newPartnerSecret(partner.mode);
+    const row: PartnerKeyRow = {
+      id: newPartnerKeyId(),
+      partner_id: partnerId,
+      prefix: secret.slice(0, 13),
+      secret_hash: sha256Hex(secret),
+      created_at: now,
+      revoked_at: null,
+    };
+    await this.#store.insertPartnerKey(row);
+    return { ...partnerKeyView(row), secret };
+  }
+
+  async revokeKey(keyId: string, now = new Date()): Promise<PartnerKey> {
+    const row = await this.#store.revokePartnerKey(keyId, now);
+    if (!row) throw new TesseraError('partner_key_not_found', `No partner key has the id ${keyId}.`);
+    return partnerKeyView(row);
+  }
+
+  /** The partner behind a secret key, or the catalogued reason it is refused. */
+  async authenticate(secret: string | undefined): Promise<{ partner: PartnerRow; key: PartnerKeyRow }> {
+    if (!secret) throw new TesseraError('partner_key_missing');
+    if (secret.length > 200) throw new TesseraError('partner_key_invalid');
+    const hash = sha256Hex(secret);
+    const found = await this.#store.findPartnerKeyByHash(hash);
+    // The lookup is by hash, so timing says nothing about the secret; the compare is belt and braces.
+    if (!found || !timingSafeEqual(Buffer.from(found.key.secret_hash), Buffer.from(hash))) {
+      throw new TesseraError('partner_key_invalid');
+    }
+    if (found.key.revoked_at) throw new TesseraError('partner_key_revoked');
+    if (found.partner.status === 'suspended') throw new TesseraError('partner_suspended');
+    return found;
+  }
+
+  /** `{ client_id, not_before }` for every partner that has one: what verifiers poll. */
+  async revocations(): Promise<{ client_id: string; not_before: number }[]> {
+    return (await this.#store.listPartners())
+      .filter((row) => row.not_before)
+      .map((row) => ({ client_id: row.id, not_before: Math.ceil(row.not_before!.getTime() / 1000) }));
+  }
+
+  async #require(id: string): Promise<PartnerRow> {
+    const row = await this.#store.getPartner(id);
+    if (!row) throw new TesseraError('partner_not_found', `No partner has the id ${id}.`);
+    return row;
+  }
+
+  async #updated(id: string, row: PartnerRow | null): Promise<PartnerRow> {
+    if (!row) throw new TesseraError('partner_not_found', `No partner has the id ${id}.`);
+    return row;
+  }
+}

@@ -1,0 +1,56 @@
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import type { RateLimit } from '../contracts/index.ts';
+
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets (RateLimit-Reset), and the Retry-After when refused. */
+  resetSec: number;
+}
+
+/**
+ * Per-partner token bucket: `per_second` sustained, plus `burst - per_second` extra tokens that
+ * refill over `burst / per_second` seconds (rate-limiter-flexible's BurstyRateLimiter). In memory
+ * by default; through Redis when a client is given, so several instances share one budget.
+ */
+export class PartnerRateLimiter {
+  readonly #redis: Redis | null;
+  readonly #limiters = new Map<string, BurstyRateLimiter | RateLimiterAbstract>();
+
+  constructor(redis: Redis | null) {
+    this.#redis = redis;
+  }
+
+  async consume(partnerId: string, limit: RateLimit): Promise<RateDecision> {
+    const limiter = this.#limiter(limit);
+    try {
+      const res = await limiter.consume(partnerId);
+      return { allowed: true, limit: limit.burst, remaining: Math.max(0, res.remainingPoints), resetSec: Math.ceil(res.msBeforeNext / 1000) };
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        return { allowed: false, limit: limit.burst, remaining: 0, resetSec: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+      }
+      throw rejection;
+    }
+  }
+
+  #limiter(limit: RateLimit) {
+    const id = `${limit.per_second}:${limit.burst}`;
+    let limiter = this.#limiters.get(id);
+    if (!limiter) {
+      const extra = limit.burst - limit.per_second;
+      const base = this.#make(`tessera:rl:${id}`, limit.per_second, 1);
+      limiter = extra > 0 ? new BurstyRateLimiter(base, this.#make(`tessera:rlb:${id}`, extra, Math.max(1, Math.ceil(limit.burst / limit.per_second)))) : base;
+      this.#limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+
+  #make(keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
+    return this.#redis
+      ? new RateLimiterRedis({ storeClient: this.#redis, keyPrefix, points, duration, useRedisPackage: false })
+      : new RateLimiterMemory({ keyPrefix, points, duration });
+  }
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { Redis } from 'ioredis';
+import { AuditWriter } from './audit.ts';
+import { stateDir, type TokenServiceConfig } from './config.ts';
+import { createApp } from './http/app.ts';
+import { Kek } from './kek.ts';
+import { KeyRing } from './keys.ts';
+import { acquireLock } from './lock.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import { Partners } from './partners.ts';
+import { PartnerRateLimiter } from './rate-limit.ts';
+import { openTokenStore } from './store/sql-store.ts';
+import type { TokenStore } from './store/types.ts';
+
+/** What a running service leaves in its state dir, so the CLI can find its admin API. */
+export interface ServiceAdvert {
+  pid: number;
+  url: string;
+}
+
+export const advertPath = (root: string) => join(stateDir(root), 'service.json');
+export const lockPath = (root: string) => join(stateDir(root), 'lock');
+
+/** The admin credential: TESSERA_ADMIN_TOKEN, else one generated into the state dir (mode 0600). */
+export async function loadAdminToken(config: Pick<TokenServiceConfig, 'adminToken' | 'dataDir'>): Promise<string> {
+  if (config.adminToken) return config.adminToken;
+  const path = join(stateDir(config.dataDir), 'admin-token');
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(stateDir(config.dataDir), { recursive: true });
+  const token = `tadm_${randomBytes(32).toString('base64url')}`;
+  await writeFile(path, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+export interface Core {
+  store: TokenStore;
+  partners: Partners;
+  keys: KeyRing;
+  close(): Promise<void>;
+}
+
+/**
+ * The pieces the service and the CLI share: the store (locked when embedded), partners, keys.
+ * With DATABASE_URL nothing is locked: PostgreSQL serves many processes.
+ */
+export async function openCore(config: TokenServiceConfig, log: Logger): Promise<Core> {
+  const dir = stateDir(config.dataDir);
+  await mkdir(dir, { recursive: true });
+  const release = config.databaseUrl ? async () => undefined : await acquireLock(lockPath(config.dataDir), `The embedded database in ${dir}`);
+  try {
+    const store = await openTokenStore({ databaseUrl: config.databaseUrl, dataDir: join(dir, 'db') });
+    const kek = await Kek.load({ env: config.kek, stateDir: dir, log });
+    const keys = new KeyRing(store, kek, {
+      alg: config.alg,
+      publishWindowSec: config.publishWindowSec,
+      maxTokenLifetimeSec: 900,
+      clockSkewSec: 30,
+    });
+    await keys.init();
+    return {
+      store,
+      partners: new Partners(store),
+      keys,
+      async close() {
+        await store.close();
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+export interface RunningTokenService {
+  url: string;
+  port: number;
+  core: Core;
+  close(): Promise<void>;
+}
+
+export async function startTokenService(config: TokenServiceConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningTokenService> {
+  const core = await openCore(config, log);
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+  redis?.on('error', (error) => log.warn({ err: error }, 'redis error'));
+  const audit = new AuditWriter(core.store);
+  const app = createApp({
+    issuer: config.issuer,
+    audience: config.audience,
+    store: core.store,
+    partners: core.partners,
+    keys: core.keys,
+    audit,
+    limiter: new PartnerRateLimiter(redis),
+    metrics: createMetrics(),
+    log,
+    adminToken: await loadAdminToken(config),
+    revocationsMaxAgeSec: config.revocationsMaxAgeSec,
+  });
+
+  let server: ServerType;
+  try {
+    server = await listen(app.fetch, config.host, config.port);
+  } catch (error) {
+    await core.close();
+    redis?.disconnect();
+    throw error;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  const advert = advertPath(config.dataDir);
+  if (!config.databaseUrl) await writeFile(advert, JSON.stringify({ pid: process.pid, url } satisfies ServiceAdvert));
+
+  // Another instance (or the CLI, on PostgreSQL) may rotate keys: reread them now and then.
+  const reload = setInterval(() => {
+    core.keys.reload().catch((error: unknown) => log.warn({ err: error }, 'signing key reload failed'));
+  }, config.keyReloadMs);
+  const schedule = config.rotationIntervalSec
+    ? setInterval(() => {
+        core.keys
+          .rotateIfDue(config.rotationIntervalSec)
+          .then((rotated) => rotated && log.info({ keys: core.keys.list() }, 'signing key rotated on schedule'))
+          .catch((error: unknown) => log.warn({ err: error }, 'scheduled rotation failed'));
+      }, 60_000)
+    : null;
+  reload.unref();
+  schedule?.unref();
+
+  log.info({ url, issuer: config.issuer, data_dir: config.dataDir, storage: config.databaseUrl ? 'postgresql' : 'embedded', rate_limits: redis ? 'redis' : 'memory' }, 'token service listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    core,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(reload);
+        if (schedule) clearInterval(schedule);
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await audit.drain();
+        if (!config.databaseUrl) await unlink(advert).catch(() => undefined);
+        await core.close();
+        redis?.disconnect();
+        log.info('token service stopped');
+      })()),
+  };
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port });
+    server.once('listening', () => resolve(server));
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} on ${hostname} is already in use. Stop what uses it, or pass --port (or set PORT).`)
+          : error,
+      );
+    });
+  });
+}
