@@ -79,7 +79,7 @@ export function buildProgram(): Command {
   /** Runs an admin action locally or through the running service, whichever owns the data dir. */
   async function admin<T>(command: Command, action: (ops: AdminOps) => Promise<T>): Promise<T> {
     const config = tokenServiceConfig({ dataDir: globals(command).dataDir });
-    const ops = await openAdminOps(config, createLogger(process.env.TESSERA_LOG_LEVEL ?? 'warn', 2));
+    const ops = await openAdminOps(config, createLogger(process.env.TESSERA_LOG_LEVEL ?? 'error', 2));
     try {
       return await action(ops);
     } finally {
