@@ -50,7 +50,14 @@ export class PartnerRateLimiter {
 
   #make(keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
     return this.#redis
-      ? new RateLimiterRedis({ storeClient: this.#redis, keyPrefix, points, duration, useRedisPackage: false })
+      ? new RateLimiterRedis({
+          storeClient: this.#redis,
+          keyPrefix,
+          points,
+          duration,
+          // While Redis is down each instance limits on its own rather than refusing every mint.
+          insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${keyPrefix}:insurance`, points, duration }),
+        })
       : new RateLimiterMemory({ keyPrefix, points, duration });
   }
 }

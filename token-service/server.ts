@@ -89,8 +89,10 @@ export interface RunningTokenService {
 
 export async function startTokenService(config: TokenServiceConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningTokenService> {
   const core = await openCore(config, log);
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
-  redis?.on('error', (error) => log.warn({ err: error }, 'redis error'));
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log).catch(async (error: unknown) => {
+    await core.close();
+    throw error;
+  }) : null;
   const audit = new AuditWriter(core.store);
   const app = createApp({
     issuer: config.issuer,
@@ -155,6 +157,22 @@ export async function startTokenService(config: TokenServiceConfig, log: Logger 
         log.info('token service stopped');
       })()),
   };
+}
+
+/** Redis for shared rate limits: it must answer at start, so a typo in REDIS_URL is found at once. */
+async function connectRedis(url: string, log: Logger): Promise<Redis> {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5000 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      redis.once('ready', resolve);
+      redis.once('error', reject);
+    });
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(`REDIS_URL is set but Redis at ${new URL(url).host} does not answer: ${(error as Error).message}`);
+  }
+  redis.on('error', (error) => log.warn({ err: error }, 'redis error; rate limits fall back to this instance alone'));
+  return redis;
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
