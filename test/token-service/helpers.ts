@@ -88,3 +88,31 @@ export function decodeJwt(token: string): { header: Record<string, unknown>; pay
 
 export const ACCOUNT = 'acct_demo0000000001';
 export const mintBody = (overrides: Record<string, unknown> = {}) => ({ subject: ACCOUNT, scopes: ['quote:read'], origin: 'https://shop.example', ...overrides });
+
+/** A PostgreSQL schema of the test's own, dropped by `drop()`; `url` puts it first on the search path. */
+export async function tempPgSchema(): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const { randomBytes } = await import('node:crypto');
+  const schema = `tessera_test_${randomBytes(8).toString('hex')}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE SCHEMA "${schema}"`);
+  const url = new URL(TEST_DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: url.toString(), drop: () => run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`) };
+}
+
+export async function eventually(check: () => Promise<boolean> | boolean, what: string, tries = 100, everyMs = 100): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error(`never happened: ${what}`);
+}
