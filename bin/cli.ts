@@ -95,7 +95,7 @@ export function buildProgram(): Command {
     .action(async (options: { port?: number; host?: string }, command: Command) => {
       const config = tokenServiceConfig({ ...options, dataDir: globals(command).dataDir });
       const service = await startTokenService(config);
-      out(command).print({ url: service.url, issuer: config.issuer, data_dir: config.dataDir }, () => `Token service on ${service.url} (issuer ${config.issuer}, data in ${config.dataDir}). Ctrl-C stops it.`);
+      out(command).print({ url: service.url, issuer: service.issuer, data_dir: config.dataDir }, () => `Token service on ${service.url} (issuer ${service.issuer}, data in ${config.dataDir}). Ctrl-C stops it.`);
       await new Promise<void>((resolve) => {
         const stop = () => void service.close().then(resolve);
         process.once('SIGINT', stop);

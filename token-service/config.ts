@@ -5,7 +5,8 @@ export interface TokenServiceConfig {
   dataDir: string;
   host: string;
   port: number;
-  issuer: string;
+  /** Unset: the service's own URL once it listens (so `--port 0` still yields a reachable issuer). */
+  issuer: string | undefined;
   audience: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -40,7 +41,7 @@ export function tokenServiceConfig(flags: { port?: number; host?: string; dataDi
     dataDir: dataDir(flags.dataDir, env),
     host,
     port,
-    issuer: (env.TESSERA_ISSUER ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, ''),
+    issuer: env.TESSERA_ISSUER?.replace(/\/$/, '') || undefined,
     audience: env.TESSERA_AUDIENCE ?? 'tessera-core-api',
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,

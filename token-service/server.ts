@@ -82,6 +82,7 @@ export async function openCore(config: TokenServiceConfig, log: Logger): Promise
 
 export interface RunningTokenService {
   url: string;
+  issuer: string;
   port: number;
   core: Core;
   close(): Promise<void>;
@@ -94,8 +95,8 @@ export async function startTokenService(config: TokenServiceConfig, log: Logger 
     throw error;
   }) : null;
   const audit = new AuditWriter(core.store);
-  const app = createApp({
-    issuer: config.issuer,
+  const deps = {
+    issuer: config.issuer ?? '',
     audience: config.audience,
     store: core.store,
     partners: core.partners,
@@ -106,7 +107,8 @@ export async function startTokenService(config: TokenServiceConfig, log: Logger 
     log,
     adminToken: await loadAdminToken(config),
     revocationsMaxAgeSec: config.revocationsMaxAgeSec,
-  });
+  };
+  const app = createApp(deps);
 
   let server: ServerType;
   try {
@@ -119,6 +121,8 @@ export async function startTokenService(config: TokenServiceConfig, log: Logger 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // Set before the event loop turns, so no request sees it empty.
+  deps.issuer ||= url;
 
   const advert = advertPath(config.dataDir);
   if (!config.databaseUrl) await writeFile(advert, JSON.stringify({ pid: process.pid, url } satisfies ServiceAdvert));
@@ -138,11 +142,12 @@ export async function startTokenService(config: TokenServiceConfig, log: Logger 
   reload.unref();
   schedule?.unref();
 
-  log.info({ url, issuer: config.issuer, data_dir: config.dataDir, storage: config.databaseUrl ? 'postgresql' : 'embedded', rate_limits: redis ? 'redis' : 'memory' }, 'token service listening');
+  log.info({ url, issuer: deps.issuer, data_dir: config.dataDir, storage: config.databaseUrl ? 'postgresql' : 'embedded', rate_limits: redis ? 'redis' : 'memory' }, 'token service listening');
 
   let closing: Promise<void> | null = null;
   return {
     url,
+    issuer: deps.issuer,
     port,
     core,
     close: () =>

@@ -50,7 +50,7 @@ describe('POST /v1/tokens mints RFC 9068 tokens', () => {
 
     const jwks = (await (await fetch(`${service.url}/.well-known/jwks.json`)).json()) as { keys: never[] };
     const { payload, protectedHeader } = await jwtVerify(body.token, createLocalJWKSet({ keys: jwks.keys }), {
-      issuer: service.config.issuer,
+      issuer: service.issuer,
       audience: service.config.audience,
       typ: 'at+jwt',
       algorithms: ['ES256'],
@@ -243,10 +243,10 @@ describe('discovery', () => {
   it('serves RFC 8414 metadata pointing at the JWKS', async () => {
     const { body } = await raw('/.well-known/oauth-authorization-server');
     const metadata = body as Record<string, unknown>;
-    assert.equal(metadata.issuer, service.config.issuer);
-    assert.equal(metadata.jwks_uri, `${service.config.issuer}/.well-known/jwks.json`);
+    assert.equal(metadata.issuer, service.issuer);
+    assert.equal(metadata.jwks_uri, `${service.issuer}/.well-known/jwks.json`);
     assert.deepEqual(metadata.token_endpoint_auth_signing_alg_values_supported, ['ES256']);
-    assert.equal(metadata.introspection_endpoint, `${service.config.issuer}/v1/tokens/introspect`);
+    assert.equal(metadata.introspection_endpoint, `${service.issuer}/v1/tokens/introspect`);
   });
 });
 

@@ -1,0 +1,449 @@
+import { createHash } from 'node:crypto';
+import { errors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { normaliseOrigin } from '../../contracts/v1/common.ts';
+import { TesseraError } from '../../contracts/v1/errors.ts';
+import { isScope } from '../../contracts/v1/scopes.ts';
+import type { Scope } from '../../contracts/v1/scopes.ts';
+import { MAX_TOKEN_TTL_SECONDS, TokenClaims } from '../../contracts/v1/token.ts';
+import { DpopVerifier } from './dpop.ts';
+import { KeySet } from './key-set.ts';
+import type { VerifierAlgorithm } from './key-set.ts';
+import { RevocationList } from './revocations.ts';
+
+/** No Tessera token comes close; anything longer is refused before it is parsed or hashed. */
+export const MAX_TOKEN_LENGTH = 8192;
+
+const FORBIDDEN_HEADERS = ['jku', 'jwk', 'x5u', 'x5c', 'crit'] as const;
+const REQUIRED_CLAIMS = ['sub', 'client_id', 'scope', 'origin', 'jti', 'exp', 'iat'];
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export interface VerifierOptions {
+  /** Expected `iss`, exactly. */
+  issuer: string;
+  /** Expected `aud` (a string claim, or one member of an array claim). */
+  audience: string;
+  /** The only place keys come from. */
+  jwksUrl: string;
+  /** Defaults to `new URL('/v1/revocations', issuer)`. */
+  revocationsUrl?: string;
+  /** Exactly the accepted `alg` values. Default `['ES256']`. */
+  algorithms?: VerifierAlgorithm[];
+  /** Default 30. */
+  clockToleranceSec?: number;
+  /** Oldest `iat` accepted, tolerance included. Default 900 + `clockToleranceSec`. */
+  maxTokenAgeSec?: number;
+  /** Minimum time between two JWKS fetches caused by an unknown `kid`. Default 30 000. */
+  cooldownMs?: number;
+  /** Age at which the JWKS is refreshed in the background (a smaller `Cache-Control: max-age` wins). Default 300 000. */
+  cacheMaxAgeMs?: number;
+  /** How long a revocations list is used; the time a suspension takes to reach this verifier. Default 30 000. */
+  revocationsMaxAgeMs?: number;
+  fetch?: typeof fetch;
+  /** Clock in epoch milliseconds, for tests. */
+  now?: () => number;
+  /** Bound on the verified-token cache. Default 10 000. */
+  verifiedCacheSize?: number;
+}
+
+export interface VerifyRequest {
+  method: string;
+  /** The absolute URL the client addressed (DPoP `htu` is compared against it). */
+  url: string;
+  headers: Headers | Record<string, string | undefined>;
+}
+
+export interface TokenRequirement {
+  /** Every one of these must be in the token's `scope`. */
+  scopes?: readonly Scope[];
+}
+
+export interface VerifyTokenOptions extends TokenRequirement {
+  /** The request's `Origin`, if it had one. */
+  origin?: string;
+  method?: string;
+  url?: string;
+  /** The DPoP proof, required when the token is DPoP-bound. */
+  dpop?: string;
+  /** The authorization scheme the token arrived with, when there was one. */
+  scheme?: AuthScheme;
+}
+
+export type AuthScheme = 'Bearer' | 'DPoP';
+
+export interface VerifiedToken {
+  claims: TokenClaims;
+  /** The token's scopes that Tessera knows; unknown scope strings are dropped. */
+  scopes: Set<Scope>;
+  token: string;
+}
+
+export interface VerifierStats {
+  jwksFetches: number;
+  revocationFetches: number;
+  /** Verifications that skipped signature and claim parsing thanks to the verified-token cache. */
+  verifiedCacheHits: number;
+}
+
+export interface Verifier {
+  /**
+   * Verifies the access token of an HTTP request, resolving to its claims or throwing a
+   * `TesseraError` whose code names exactly what is wrong.
+   *
+   * The token comes from `Authorization: Bearer <token>` or `Authorization: DPoP <token>`.
+   * A DPoP-bound token (`cnf.jkt`) must use the DPoP scheme with a valid `DPoP` proof; an
+   * unbound token sent with the DPoP scheme is refused with `dpop_key_mismatch` — RFC 9449
+   * §7.1 makes the DPoP scheme a claim that the token is bound to the proof's key, and
+   * accepting it silently would hide a widget/partner misconfiguration.
+   *
+   * Origin: a request WITH an `Origin` header must carry the token's `origin` claim. A request
+   * without one is accepted: browsers send `Origin` on every cross-origin request, so its
+   * absence means a server-to-server caller (the partner's backend), whose origin is not a
+   * meaningful boundary — that caller could forge any header anyway; the token's other claims
+   * (short life, scope, DPoP binding) still apply.
+   */
+  verify(request: VerifyRequest, requirement?: TokenRequirement): Promise<VerifiedToken>;
+  /** The same checks for a token obtained outside HTTP; `origin`, `method`, `url`, `dpop` describe the use. */
+  verifyToken(token: string, options?: VerifyTokenOptions): Promise<VerifiedToken>;
+  /** Starts loading the key set, for a readiness probe. Resolves to whether keys are available. */
+  warmUp(): Promise<boolean>;
+  /** Aborts fetches in flight and drops caches; tokens already verified are verified again. */
+  close(): void;
+  stats(): VerifierStats;
+}
+
+interface CachedToken {
+  readonly claims: TokenClaims;
+  readonly scopes: ReadonlySet<Scope>;
+}
+
+const dpopBoundErrors = new WeakSet<object>();
+
+/**
+ * Whether a verification error concerned a DPoP-bound token, so the challenge can name the
+ * DPoP scheme even when the client presented the token as Bearer.
+ */
+export function isDpopBoundError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && dpopBoundErrors.has(error);
+}
+
+function header(headers: VerifyRequest['headers'], name: string): string | undefined {
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  const direct = headers[name];
+  if (direct !== undefined) return direct;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
+/** Splits `Authorization` into scheme and token; auth schemes are case-insensitive (RFC 9110 §11.1). */
+export function parseAuthorization(value: string | undefined): {
+  scheme: AuthScheme;
+  token: string;
+} {
+  const trimmed = value?.trim();
+  if (!trimmed) throw new TesseraError('token_missing');
+  const space = trimmed.search(/\s/);
+  const rawScheme = (space === -1 ? trimmed : trimmed.slice(0, space)).toLowerCase();
+  const scheme: AuthScheme | undefined =
+    rawScheme === 'bearer' ? 'Bearer' : rawScheme === 'dpop' ? 'DPoP' : undefined;
+  if (!scheme) throw new TesseraError('token_missing');
+  const token = space === -1 ? '' : trimmed.slice(space).trim();
+  if (!token) throw new TesseraError('token_missing');
+  if (token.length > MAX_TOKEN_LENGTH) throw new TesseraError('token_too_large');
+  if (/\s/.test(token))
+    throw new TesseraError(
+      'token_malformed',
+      'The authorization header holds more than one token.',
+    );
+  return { scheme, token };
+}
+
+function decodeJsonSegment(segment: string, what: string): Record<string, unknown> {
+  if (segment.length === 0 || !BASE64URL.test(segment) || segment.length % 4 === 1) {
+    throw new TesseraError('token_malformed', `The token's ${what} is not base64url.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(utf8.decode(Buffer.from(segment, 'base64url')));
+  } catch {
+    throw new TesseraError('token_malformed', `The token's ${what} is not JSON.`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TesseraError('token_malformed', `The token's ${what} is not a JSON object.`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Checks the compact form and the protected header, before any key is looked up. */
+function inspectHeader(
+  token: string,
+  allowed: readonly VerifierAlgorithm[],
+): { alg: VerifierAlgorithm; kid: string } {
+  const segments = token.split('.');
+  if (segments.length !== 3)
+    throw new TesseraError('token_malformed', 'The token does not have three segments.');
+  const [encodedHeader = '', encodedPayload = '', signature = ''] = segments;
+  const protectedHeader = decodeJsonSegment(encodedHeader, 'header');
+  decodeJsonSegment(encodedPayload, 'payload');
+  if (!BASE64URL.test(signature) || signature.length % 4 === 1) {
+    throw new TesseraError('token_malformed', "The token's signature is not base64url.");
+  }
+  for (const name of FORBIDDEN_HEADERS) {
+    if (Object.hasOwn(protectedHeader, name)) {
+      throw new TesseraError(
+        'token_header_forbidden',
+        `The token carries a \`${name}\` header; keys come only from the configured JWKS.`,
+      );
+    }
+  }
+  const { alg, typ, kid } = protectedHeader;
+  if (typeof alg !== 'string' || !(allowed as readonly string[]).includes(alg)) {
+    throw new TesseraError(
+      'token_algorithm_not_allowed',
+      `The token's \`alg\` is not one of: ${allowed.join(', ')}.`,
+    );
+  }
+  // RFC 9068 §4: `at+jwt`, or its full media type; media types compare case-insensitively.
+  const normalisedTyp = typeof typ === 'string' ? typ.toLowerCase() : undefined;
+  if (normalisedTyp !== 'at+jwt' && normalisedTyp !== 'application/at+jwt') {
+    throw new TesseraError('token_type_invalid');
+  }
+  if (typeof kid !== 'string')
+    throw new TesseraError('token_key_unknown', 'The token has no `kid`.');
+  return { alg: alg as VerifierAlgorithm, kid };
+}
+
+function translateJoseError(error: unknown): TesseraError {
+  if (error instanceof TesseraError) return error;
+  if (error instanceof errors.JWTExpired) {
+    return error.claim === 'iat'
+      ? new TesseraError('token_too_old')
+      : new TesseraError('token_expired');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason !== 'check_failed')
+      return new TesseraError('token_claims_invalid', error.message);
+    switch (error.claim) {
+      case 'iss':
+        return new TesseraError('token_issuer_invalid');
+      case 'aud':
+        return new TesseraError('token_audience_invalid');
+      case 'nbf':
+      case 'iat':
+        return new TesseraError('token_not_yet_valid');
+      case 'typ':
+        return new TesseraError('token_type_invalid');
+      default:
+        return new TesseraError('token_claims_invalid', error.message);
+    }
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new TesseraError('token_signature_invalid');
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return new TesseraError('token_algorithm_not_allowed');
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSENotSupported
+  ) {
+    return new TesseraError('token_malformed', error.message);
+  }
+  // WebCrypto refuses a key of another type than `alg` names: the signature cannot be ours.
+  if (error instanceof TypeError) return new TesseraError('token_signature_invalid');
+  return new TesseraError('internal_error', 'Token verification failed unexpectedly.');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Offline verifier for Tessera widget tokens (RFC 9068 JWTs) against the token service's JWKS.
+ *
+ * Verified-token cache: a token whose signature and claims verified once is remembered (keyed
+ * by its SHA-256, bounded LRU) until its `exp`, so repeat requests skip the signature check and
+ * claim parsing. Expiry, maximum age, revocation, DPoP, origin and scope are still checked on
+ * every request. A consequence: a key removed from the JWKS does not invalidate tokens already
+ * cached — they live out their (≤ 15 min) lifetime; suspension is what revokes tokens.
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  const now = options.now ?? Date.now;
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const algorithms: readonly VerifierAlgorithm[] = [...(options.algorithms ?? ['ES256'])];
+  if (algorithms.length === 0 || algorithms.some((alg) => alg !== 'ES256' && alg !== 'EdDSA')) {
+    throw new TypeError('algorithms must be a non-empty list of ES256 and/or EdDSA');
+  }
+  const clockToleranceSec = options.clockToleranceSec ?? 30;
+  const maxTokenAgeSec = options.maxTokenAgeSec ?? MAX_TOKEN_TTL_SECONDS + clockToleranceSec;
+  const revocationsUrl = options.revocationsUrl ?? new URL('/v1/revocations', options.issuer).href;
+
+  const keySet = new KeySet({
+    jwksUrl: options.jwksUrl,
+    algorithms,
+    cooldownMs: options.cooldownMs ?? 30_000,
+    cacheMaxAgeMs: options.cacheMaxAgeMs ?? 300_000,
+    fetch: doFetch,
+    now,
+  });
+  const revocations = new RevocationList({
+    url: revocationsUrl,
+    maxAgeMs: options.revocationsMaxAgeMs ?? 30_000,
+    fetch: doFetch,
+    now,
+  });
+  const dpop = new DpopVerifier({ now });
+  const verified = new LRUCache<string, CachedToken>({
+    max: options.verifiedCacheSize ?? 10_000,
+    ttlAutopurge: false,
+  });
+  let cacheHits = 0;
+
+  async function verifySignatureAndClaims(token: string): Promise<CachedToken> {
+    const { alg, kid } = inspectHeader(token, algorithms);
+    const key = await keySet.get(kid);
+    if (key.alg !== alg) {
+      throw new TesseraError(
+        'token_signature_invalid',
+        "The token's `alg` does not match the published key with its `kid`.",
+      );
+    }
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, key.key, {
+        algorithms: [alg],
+        typ: 'at+jwt',
+        issuer: options.issuer,
+        audience: options.audience,
+        clockTolerance: clockToleranceSec,
+        // jose adds the tolerance to the age itself; our option already includes it.
+        maxTokenAge: Math.max(0, maxTokenAgeSec - clockToleranceSec),
+        requiredClaims: REQUIRED_CLAIMS,
+        currentDate: new Date(now()),
+      }));
+    } catch (error) {
+      throw translateJoseError(error);
+    }
+    const parsed = TokenClaims.safeParse(payload);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map(
+        (issue) => issue.path.map(String).join('.') || '(claims)',
+      );
+      throw new TesseraError(
+        'token_claims_invalid',
+        `A claim is missing or has the wrong form: ${[...new Set(fields)].join(', ')}.`,
+      );
+    }
+    const claims = deepFreeze(parsed.data);
+    const scopes = new Set(claims.scope.split(' ').filter(isScope));
+    return { claims, scopes };
+  }
+
+  async function checkEveryTime(
+    entry: CachedToken,
+    tokenHash: string,
+    use: VerifyTokenOptions,
+  ): Promise<void> {
+    const { claims } = entry;
+    const nowSec = Math.floor(now() / 1000);
+    if (claims.exp <= nowSec - clockToleranceSec) throw new TesseraError('token_expired');
+    if (nowSec - claims.iat > maxTokenAgeSec) throw new TesseraError('token_too_old');
+
+    const notBefore = await revocations.notBefore(claims.client_id);
+    if (notBefore !== undefined && claims.iat < notBefore) throw new TesseraError('token_revoked');
+
+    const jkt = claims.cnf?.jkt;
+    if (jkt !== undefined) {
+      if (!use.dpop) throw new TesseraError('dpop_proof_missing');
+      if (use.scheme === 'Bearer') {
+        throw new TesseraError(
+          'dpop_proof_invalid',
+          'A DPoP-bound token must be sent with `Authorization: DPoP`, not Bearer.',
+        );
+      }
+      if (use.method === undefined || use.url === undefined) {
+        throw new TesseraError(
+          'dpop_proof_invalid',
+          'The method and URL the proof is for are unknown.',
+        );
+      }
+      await dpop.verify({ proof: use.dpop, tokenHash, method: use.method, url: use.url, jkt });
+    } else if (use.scheme === 'DPoP') {
+      throw new TesseraError(
+        'dpop_key_mismatch',
+        'The token is not bound to a DPoP key (no `cnf.jkt`): send it as Bearer, or mint it with `dpop_jkt`.',
+      );
+    }
+
+    if (use.origin !== undefined && (normaliseOrigin(use.origin) ?? use.origin) !== claims.origin) {
+      throw new TesseraError('origin_mismatch');
+    }
+
+    const required = use.scopes ?? [];
+    if (required.some((scope) => !entry.scopes.has(scope))) {
+      throw new TesseraError(
+        'insufficient_scope',
+        `The token lacks a scope this request needs: ${required.join(' ')}.`,
+        {
+          required_scope: required.join(' '),
+        },
+      );
+    }
+  }
+
+  async function verifyToken(token: string, use: VerifyTokenOptions = {}): Promise<VerifiedToken> {
+    if (token.length > MAX_TOKEN_LENGTH) throw new TesseraError('token_too_large');
+    if (token.length === 0) throw new TesseraError('token_missing');
+    const tokenHash = createHash('sha256').update(token).digest('base64url');
+
+    let entry = verified.get(tokenHash);
+    if (entry) {
+      cacheHits += 1;
+    } else {
+      entry = await verifySignatureAndClaims(token);
+      const ttlMs = (entry.claims.exp + clockToleranceSec) * 1000 - now();
+      if (ttlMs > 0) verified.set(tokenHash, entry, { ttl: Math.ceil(ttlMs) });
+    }
+    try {
+      await checkEveryTime(entry, tokenHash, use);
+    } catch (error) {
+      if (entry.claims.cnf && typeof error === 'object' && error !== null)
+        dpopBoundErrors.add(error);
+      throw error;
+    }
+    return { claims: entry.claims, scopes: new Set(entry.scopes), token };
+  }
+
+  return {
+    async verify(request, requirement = {}) {
+      const { scheme, token } = parseAuthorization(header(request.headers, 'authorization'));
+      return verifyToken(token, {
+        scheme,
+        origin: header(request.headers, 'origin'),
+        dpop: header(request.headers, 'dpop'),
+        method: request.method,
+        url: request.url,
+        scopes: requirement.scopes,
+      });
+    },
+    verifyToken,
+    warmUp: () => keySet.warmUp(),
+    close() {
+      keySet.close();
+      revocations.close();
+      dpop.clear();
+      verified.clear();
+    },
+    stats: () => ({
+      jwksFetches: keySet.fetches,
+      revocationFetches: revocations.fetches,
+      verifiedCacheHits: cacheHits,
+    }),
+  };
+}
