@@ -16,6 +16,12 @@ export interface Db {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** Idempotent. Afterwards every call fails with `service_unavailable`. */
   close(): Promise<void>;
+  /**
+   * Notifications from other processes on `channel` (PostgreSQL LISTEN, on a connection of its
+   * own that reconnects by itself). `state` says whether the feed is live: while it is 'lost',
+   * changes made elsewhere may go unseen. Absent for the embedded database: one process only.
+   */
+  listen?(channel: string, onEvent: (event: 'notify' | 'lost' | 'live') => void): () => Promise<void>;
 }
 
 export interface DbConfig {
@@ -224,5 +230,48 @@ export function openPostgres(url: string): Promise<Db> {
       closed = true;
       await pool.end();
     },
+    listen: (channel, onEvent) => listenPostgres(url, channel, onEvent),
   });
+}
+
+/** A dedicated LISTEN connection that reconnects every second while it is down. */
+function listenPostgres(url: string, channel: string, onEvent: (event: 'notify' | 'lost' | 'live') => void): () => Promise<void> {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const lost = () => {
+    if (stopped) return;
+    client?.removeAllListeners();
+    client?.end().catch(() => undefined);
+    client = null;
+    onEvent('lost');
+    timer ??= setTimeout(() => {
+      timer = null;
+      void connect();
+    }, 1000);
+    timer.unref();
+  };
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    next.on('error', lost);
+    next.on('end', lost);
+    next.on('notification', (message) => message.channel === channel && onEvent('notify'));
+    client = next;
+    try {
+      await next.connect();
+      await next.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+      if (!stopped) onEvent('live');
+    } catch {
+      if (client === next) lost();
+    }
+  };
+  void connect();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const current = client;
+    client = null;
+    current?.removeAllListeners();
+    await current?.end().catch(() => undefined);
+  };
 }

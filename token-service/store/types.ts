@@ -97,6 +97,14 @@ export interface TokenStore {
    */
   rotateSigningKeys(args: { expectedNextKid: string; newNext: SigningKeyRow; now: Date; removeAfter: Date }): Promise<boolean>;
 
+  /**
+   * Calls `listener` whenever partners or partner keys change: through this store at once, and
+   * on PostgreSQL through any other process (LISTEN/NOTIFY). Returns the unsubscribe function.
+   */
+  onPartnersChanged(listener: () => void): () => void;
+  /** Whether every change is sure to reach `onPartnersChanged` (false while a LISTEN connection is down). */
+  readonly partnerChangesLive: boolean;
+
   recordIssuances(records: IssuanceRecord[]): Promise<void>;
   listIssuances(filter: { partnerId?: string; limit?: number }): Promise<IssuanceRecord[]>;
   findIssuance(jti: string): Promise<IssuanceRecord | null>;
