@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { TEST_REDIS_URL, decodeJwt, eventually, mintBody, startTestService, tempPgSchema, type TestService } from './helpers.ts';
 
@@ -25,17 +26,31 @@ describe('two token-service instances on one PostgreSQL and one Redis', () => {
     assert.deepEqual(await (await fetch(`${a.url}/.well-known/jwks.json`)).json(), await (await fetch(`${b.url}/.well-known/jwks.json`)).json());
   });
 
-  it('refuse a partner suspended through either, at once', async () => {
+  it('refuse a partner suspended through either, at once, even with its key cached', async () => {
     const { partner, key } = await a.createPartner();
+    assert.equal((await a.mint(key.secret, mintBody())).status, 201);
+    assert.equal((await b.mint(key.secret, mintBody())).status, 201);
     await b.admin('POST', `/partners/${partner.id}/suspend`);
-    assert.equal((await a.mint(key.secret, mintBody())).body.error?.code, 'partner_suspended');
+    await eventually(async () => (await a.mint(key.secret, mintBody())).body.error?.code === 'partner_suspended', 'the notification reaches instance a', 20, 50);
     assert.equal((await b.mint(key.secret, mintBody())).body.error?.code, 'partner_suspended');
   });
 
-  it('refuse a key revoked through either, at once', async () => {
+  it('refuse a key revoked through either, at once, even with it cached', async () => {
     const { key } = await a.createPartner();
+    assert.equal((await a.mint(key.secret, mintBody())).status, 201);
     await b.admin('POST', `/partner-keys/${key.id}/revoke`);
-    assert.equal((await a.mint(key.secret, mintBody())).body.error?.code, 'partner_key_revoked');
+    await eventually(async () => (await a.mint(key.secret, mintBody())).body.error?.code === 'partner_key_revoked', 'the notification reaches instance a', 20, 50);
+  });
+
+  it('honour a suspension made by the CLI, a separate process, on the same PostgreSQL', async () => {
+    const { partner, key } = await a.createPartner();
+    assert.equal((await a.mint(key.secret, mintBody())).status, 201);
+    const cli = spawnSync(process.execPath, [new URL('../../bin/tessera.js', import.meta.url).pathname, '--json', 'partner', 'suspend', partner.id], {
+      env: { ...process.env, DATABASE_URL: schema.url, TESSERA_KEK: a.config.kek },
+      encoding: 'utf8',
+    });
+    assert.equal(cli.status, 0, cli.stderr);
+    await eventually(async () => (await a.mint(key.secret, mintBody())).body.error?.code === 'partner_suspended', 'the notification reaches instance a', 20, 50);
   });
 
   it('both sign with the new key soon after a rotation through one', async () => {
