@@ -26,23 +26,36 @@ interface GlobalOptions {
 
 function port(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('must be a port number (0–65535).');
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
+    throw new InvalidArgumentError('must be a port number (0–65535).');
   return parsed;
 }
 function positiveInt(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a whole number above 0.');
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError('must be a whole number above 0.');
   return parsed;
 }
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)];
-const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+const collect = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value.split(',').filter(Boolean),
+];
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** Validates CLI input with the same contracts schema as the admin API, for the same error. */
 function validate<S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data as z.infer<S>;
+  if (parsed.success) return parsed.data;
   const fields = fieldIssues(parsed.error.issues);
-  throw new TesseraError('validation_failed', fields.map((field) => `${field.path || 'input'}: ${field.message}`).join('; '), { fields });
+  throw new TesseraError(
+    'validation_failed',
+    fields.map((field) => `${field.path || 'input'}: ${field.message}`).join('; '),
+    { fields },
+  );
 }
 
 class Output {
@@ -61,7 +74,8 @@ function partnerLines(partner: Partner): string {
     ...(partner.not_before ? [`  tokens issued before ${partner.not_before} are revoked`] : []),
   ].join('\n');
 }
-const keyLine = (key: PartnerKey) => `  ${key.id}  ${key.prefix}…  created ${key.created_at}${key.revoked_at ? `  REVOKED ${key.revoked_at}` : ''}`;
+const keyLine = (key: PartnerKey) =>
+  `  ${key.id}  ${key.prefix}…  created ${key.created_at}${key.revoked_at ? `  REVOKED ${key.revoked_at}` : ''}`;
 const signingKeyLine = (key: SigningKey) =>
   `${key.state.padEnd(8)}  ${key.kid}  ${key.alg}  created ${key.created_at}${key.activated_at ? `  active since ${key.activated_at}` : ''}${key.remove_after ? `  published until ${key.remove_after}` : ''}`;
 
@@ -69,7 +83,10 @@ export function buildProgram(): Command {
   const program = new Command('tessera')
     .description('Tessera: the token service, its partners and keys.')
     .option('--json', 'print machine-readable JSON')
-    .option('--data-dir <dir>', 'where the embedded databases live (default ./.tessera, env TESSERA_DATA_DIR)')
+    .option(
+      '--data-dir <dir>',
+      'where the embedded databases live (default ./.tessera, env TESSERA_DATA_DIR)',
+    )
     .showHelpAfterError()
     .exitOverride();
 
@@ -79,7 +96,10 @@ export function buildProgram(): Command {
   /** Runs an admin action locally or through the running service, whichever owns the data dir. */
   async function admin<T>(command: Command, action: (ops: AdminOps) => Promise<T>): Promise<T> {
     const config = tokenServiceConfig({ dataDir: globals(command).dataDir });
-    const ops = await openAdminOps(config, createLogger(process.env.TESSERA_LOG_LEVEL ?? 'error', 2));
+    const ops = await openAdminOps(
+      config,
+      createLogger(process.env.TESSERA_LOG_LEVEL ?? 'error', 2),
+    );
     try {
       return await action(ops);
     } finally {
@@ -90,12 +110,18 @@ export function buildProgram(): Command {
   program
     .command('token-service')
     .description('start the token service (stops cleanly on Ctrl-C)')
-    .addOption(new Option('--port <port>', 'port to listen on (default 4000, env PORT)').argParser(port))
+    .addOption(
+      new Option('--port <port>', 'port to listen on (default 4000, env PORT)').argParser(port),
+    )
     .option('--host <host>', 'address to listen on (default 127.0.0.1, env TESSERA_HOST)')
     .action(async (options: { port?: number; host?: string }, command: Command) => {
       const config = tokenServiceConfig({ ...options, dataDir: globals(command).dataDir });
       const service = await startTokenService(config);
-      out(command).print({ url: service.url, issuer: service.issuer, data_dir: config.dataDir }, () => `Token service on ${service.url} (issuer ${service.issuer}, data in ${config.dataDir}). Ctrl-C stops it.`);
+      out(command).print(
+        { url: service.url, issuer: service.issuer, data_dir: config.dataDir },
+        () =>
+          `Token service on ${service.url} (issuer ${service.issuer}, data in ${config.dataDir}). Ctrl-C stops it.`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => void service.close().then(resolve);
         process.once('SIGINT', stop);
@@ -108,41 +134,87 @@ export function buildProgram(): Command {
     .command('create')
     .description('register a partner; prints its id and its first secret key (shown once)')
     .requiredOption('--name <name>', 'display name')
-    .requiredOption('--origin <url...>', 'origin(s) the widgets run on, e.g. https://shop.example (repeat or comma-separate)', collect)
+    .requiredOption(
+      '--origin <url...>',
+      'origin(s) the widgets run on, e.g. https://shop.example (repeat or comma-separate)',
+      collect,
+    )
     .requiredOption('--scopes <list>', `comma-separated scopes: ${SCOPES.join(',')}`, list)
-    .addOption(new Option('--max-ttl <seconds>', 'longest token lifetime (≤ 900)').argParser(positiveInt).default(600))
-    .addOption(new Option('--mode <mode>', 'test or live').choices(['test', 'live']).default('test'))
+    .addOption(
+      new Option('--max-ttl <seconds>', 'longest token lifetime (≤ 900)')
+        .argParser(positiveInt)
+        .default(600),
+    )
+    .addOption(
+      new Option('--mode <mode>', 'test or live').choices(['test', 'live']).default('test'),
+    )
     .addOption(new Option('--rate <perSecond>', 'tokens per second').argParser(positiveInt))
-    .addOption(new Option('--burst <n>', 'tokens at once before the rate applies').argParser(positiveInt))
+    .addOption(
+      new Option('--burst <n>', 'tokens at once before the rate applies').argParser(positiveInt),
+    )
     .option('--require-dpop', 'accept only sender-constrained (DPoP) token requests')
-    .action(async (options: { name: string; origin: string[]; scopes: string[]; maxTtl: number; mode: string; rate?: number; burst?: number; requireDpop?: boolean }, command: Command) => {
-      const input = validate(PartnerCreate, {
-        name: options.name,
-        mode: options.mode,
-        origins: options.origin,
-        scopes: options.scopes,
-        max_ttl_seconds: options.maxTtl,
-        require_dpop: Boolean(options.requireDpop),
-        ...(options.rate || options.burst ? { rate_limit: { per_second: options.rate ?? 50, burst: options.burst ?? Math.max(100, options.rate ?? 50) } } : {}),
-      });
-      const created = await admin(command, (ops) => ops.createPartner(input));
-      out(command).print({ partner_id: created.partner.id, secret_key: created.key.secret, ...created }, () =>
-        [partnerLines(created.partner), '', `Secret key ${created.key.id} — shown once, store it in your backend's secrets now:`, `  ${created.key.secret}`].join('\n'),
-      );
-    });
+    .action(
+      async (
+        options: {
+          name: string;
+          origin: string[];
+          scopes: string[];
+          maxTtl: number;
+          mode: string;
+          rate?: number;
+          burst?: number;
+          requireDpop?: boolean;
+        },
+        command: Command,
+      ) => {
+        const input = validate(PartnerCreate, {
+          name: options.name,
+          mode: options.mode,
+          origins: options.origin,
+          scopes: options.scopes,
+          max_ttl_seconds: options.maxTtl,
+          require_dpop: Boolean(options.requireDpop),
+          ...(options.rate || options.burst
+            ? {
+                rate_limit: {
+                  per_second: options.rate ?? 50,
+                  burst: options.burst ?? Math.max(100, options.rate ?? 50),
+                },
+              }
+            : {}),
+        });
+        const created = await admin(command, (ops) => ops.createPartner(input));
+        out(command).print(
+          { partner_id: created.partner.id, secret_key: created.key.secret, ...created },
+          () =>
+            [
+              partnerLines(created.partner),
+              '',
+              `Secret key ${created.key.id} — shown once, store it in your backend's secrets now:`,
+              `  ${created.key.secret}`,
+            ].join('\n'),
+        );
+      },
+    );
   partner
     .command('list')
     .description('list partners')
     .action(async (_options: unknown, command: Command) => {
       const partners = await admin(command, (ops) => ops.listPartners());
-      out(command).print({ data: partners }, () => (partners.length ? partners.map(partnerLines).join('\n') : 'No partners yet: `tessera partner create --help`.'));
+      out(command).print({ data: partners }, () =>
+        partners.length
+          ? partners.map(partnerLines).join('\n')
+          : 'No partners yet: `tessera partner create --help`.',
+      );
     });
   partner
     .command('show <id>')
     .description('one partner and its keys')
     .action(async (id: string, _options: unknown, command: Command) => {
       const shown = await admin(command, (ops) => ops.showPartner(id));
-      out(command).print(shown, () => [partnerLines(shown.partner), '  keys:', ...shown.keys.map(keyLine)].join('\n'));
+      out(command).print(shown, () =>
+        [partnerLines(shown.partner), '  keys:', ...shown.keys.map(keyLine)].join('\n'),
+      );
     });
   partner
     .command('update <id>')
@@ -155,18 +227,38 @@ export function buildProgram(): Command {
     .addOption(new Option('--burst <n>').argParser(positiveInt))
     .option('--require-dpop', 'require DPoP')
     .option('--no-require-dpop', 'stop requiring DPoP')
-    .action(async (id: string, options: { name?: string; origin?: string[]; scopes?: string[]; maxTtl?: number; rate?: number; burst?: number; requireDpop?: boolean }, command: Command) => {
-      const patch = validate(PartnerUpdate, {
-        name: options.name,
-        origins: options.origin,
-        scopes: options.scopes,
-        max_ttl_seconds: options.maxTtl,
-        require_dpop: options.requireDpop,
-        rate_limit: options.rate || options.burst ? { per_second: options.rate ?? 50, burst: options.burst ?? Math.max(100, options.rate ?? 50) } : undefined,
-      });
-      const updated = await admin(command, (ops) => ops.updatePartner(id, patch));
-      out(command).print(updated, () => partnerLines(updated));
-    });
+    .action(
+      async (
+        id: string,
+        options: {
+          name?: string;
+          origin?: string[];
+          scopes?: string[];
+          maxTtl?: number;
+          rate?: number;
+          burst?: number;
+          requireDpop?: boolean;
+        },
+        command: Command,
+      ) => {
+        const patch = validate(PartnerUpdate, {
+          name: options.name,
+          origins: options.origin,
+          scopes: options.scopes,
+          max_ttl_seconds: options.maxTtl,
+          require_dpop: options.requireDpop,
+          rate_limit:
+            options.rate || options.burst
+              ? {
+                  per_second: options.rate ?? 50,
+                  burst: options.burst ?? Math.max(100, options.rate ?? 50),
+                }
+              : undefined,
+        });
+        const updated = await admin(command, (ops) => ops.updatePartner(id, patch));
+        out(command).print(updated, () => partnerLines(updated));
+      },
+    );
   for (const [name, description] of [
     ['suspend', 'refuse new tokens at once and revoke the ones issued so far'],
     ['resume', 'mint again (tokens from before the suspension stay revoked)'],
@@ -175,7 +267,9 @@ export function buildProgram(): Command {
       .command(`${name} <id>`)
       .description(description)
       .action(async (id: string, _options: unknown, command: Command) => {
-        const changed = await admin(command, (ops) => (name === 'suspend' ? ops.suspendPartner(id) : ops.resumePartner(id)));
+        const changed = await admin(command, (ops) =>
+          name === 'suspend' ? ops.suspendPartner(id) : ops.resumePartner(id),
+        );
         out(command).print(changed, () => partnerLines(changed));
       });
   }
@@ -185,14 +279,21 @@ export function buildProgram(): Command {
     .description('issue another secret key (for rotation); shown once')
     .action(async (partnerId: string, _options: unknown, command: Command) => {
       const issued = await admin(command, (ops) => ops.issueKey(partnerId));
-      out(command).print(issued, () => `Secret key ${issued.id} for ${issued.partner_id} — shown once:\n  ${issued.secret}`);
+      out(command).print(
+        issued,
+        () => `Secret key ${issued.id} for ${issued.partner_id} — shown once:\n  ${issued.secret}`,
+      );
     });
   key
     .command('revoke <keyId>')
     .description('revoke a secret key at once')
     .action(async (keyId: string, _options: unknown, command: Command) => {
       const revoked = await admin(command, (ops) => ops.revokeKey(keyId));
-      out(command).print(revoked, () => `Revoked ${revoked.id} (${revoked.prefix}…) of ${revoked.partner_id} at ${revoked.revoked_at}.`);
+      out(command).print(
+        revoked,
+        () =>
+          `Revoked ${revoked.id} (${revoked.prefix}…) of ${revoked.partner_id} at ${revoked.revoked_at}.`,
+      );
     });
 
   const keys = program.command('keys').description('signing keys');
@@ -205,11 +306,18 @@ export function buildProgram(): Command {
     });
   keys
     .command('rotate')
-    .description('promote the next key to active; the old one stays published until its tokens expire')
+    .description(
+      'promote the next key to active; the old one stays published until its tokens expire',
+    )
     .option('--force', 'rotate even if the next key was published less than the publish window ago')
     .action(async (options: { force?: boolean }, command: Command) => {
       const result = await admin(command, (ops) => ops.rotateKeys(Boolean(options.force)));
-      out(command).print(result, () => [result.rotated ? 'Rotated.' : `Not rotated: ${result.reason}`, ...result.data.map(signingKeyLine)].join('\n'));
+      out(command).print(result, () =>
+        [
+          result.rotated ? 'Rotated.' : `Not rotated: ${result.reason}`,
+          ...result.data.map(signingKeyLine),
+        ].join('\n'),
+      );
       if (!result.rotated) process.exitCode = 1;
     });
   return program;
@@ -227,11 +335,15 @@ export async function main(argv: string[]): Promise<void> {
     }
     const known = error instanceof TesseraError ? error : null;
     if (json) {
-      const envelope = known ? errorEnvelope(known.code, known.message, 'cli', known.details) : errorEnvelope('internal_error', (error as Error).message, 'cli');
+      const envelope = known
+        ? errorEnvelope(known.code, known.message, 'cli', known.details)
+        : errorEnvelope('internal_error', (error as Error).message, 'cli');
       process.stderr.write(JSON.stringify(envelope, null, 2) + '\n');
     } else {
       const hint = known ? `\n  ${ERROR_CATALOGUE[known.code].action}` : '';
-      process.stderr.write(`tessera: ${known ? `${known.code}: ` : ''}${(error as Error).message}${hint}\n`);
+      process.stderr.write(
+        `tessera: ${known ? `${known.code}: ` : ''}${(error as Error).message}${hint}\n`,
+      );
     }
     process.exitCode = 1;
   }

@@ -6,7 +6,7 @@ import type { IssuanceRecord, TokenStore } from './store/types.ts';
  */
 export class AuditWriter {
   readonly #store: TokenStore;
-  #pending: { record: IssuanceRecord; done: (error?: unknown) => void }[] = [];
+  #pending: { record: IssuanceRecord; done: (error?: Error) => void }[] = [];
   #flushing: Promise<void> | null = null;
   readonly #maxBatch: number;
 
@@ -17,7 +17,7 @@ export class AuditWriter {
 
   record(record: IssuanceRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ record, done: (error) => (error ? reject(error as Error) : resolve()) });
+      this.#pending.push({ record, done: (error) => (error ? reject(error) : resolve()) });
       this.#flushing ??= this.#flush();
     });
   }
@@ -36,7 +36,8 @@ export class AuditWriter {
         await this.#store.recordIssuances(batch.map((entry) => entry.record));
         for (const entry of batch) entry.done();
       } catch (error) {
-        for (const entry of batch) entry.done(error);
+        for (const entry of batch)
+          entry.done(error instanceof Error ? error : new Error(String(error)));
       }
     }
     this.#flushing = null;

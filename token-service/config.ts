@@ -25,18 +25,23 @@ export interface TokenServiceConfig {
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got "${value}".`);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new Error(`${name} must be a whole number, got "${value}".`);
   return parsed;
 }
 
 export const DEFAULT_TOKEN_SERVICE_PORT = 4000;
 
 /** Configuration from flags, then the environment, then defaults. */
-export function tokenServiceConfig(flags: { port?: number; host?: string; dataDir?: string } = {}, env = process.env): TokenServiceConfig {
+export function tokenServiceConfig(
+  flags: { port?: number; host?: string; dataDir?: string } = {},
+  env = process.env,
+): TokenServiceConfig {
   const port = flags.port ?? int(env.PORT, DEFAULT_TOKEN_SERVICE_PORT, 'PORT');
   const host = flags.host ?? env.TESSERA_HOST ?? '127.0.0.1';
   const alg = env.TESSERA_SIGNING_ALG ?? 'ES256';
-  if (alg !== 'ES256' && alg !== 'EdDSA') throw new Error(`TESSERA_SIGNING_ALG must be ES256 or EdDSA, got "${alg}".`);
+  if (alg !== 'ES256' && alg !== 'EdDSA')
+    throw new Error(`TESSERA_SIGNING_ALG must be ES256 or EdDSA, got "${alg}".`);
   return {
     dataDir: dataDir(flags.dataDir, env),
     host,
@@ -49,9 +54,17 @@ export function tokenServiceConfig(flags: { port?: number; host?: string; dataDi
     adminToken: env.TESSERA_ADMIN_TOKEN || undefined,
     alg,
     publishWindowSec: int(env.TESSERA_KEY_PUBLISH_SECONDS, 3600, 'TESSERA_KEY_PUBLISH_SECONDS'),
-    rotationIntervalSec: int(env.TESSERA_KEY_ROTATION_SECONDS, 30 * 24 * 3600, 'TESSERA_KEY_ROTATION_SECONDS'),
+    rotationIntervalSec: int(
+      env.TESSERA_KEY_ROTATION_SECONDS,
+      30 * 24 * 3600,
+      'TESSERA_KEY_ROTATION_SECONDS',
+    ),
     keyReloadMs: int(env.TESSERA_KEY_RELOAD_MS, 10_000, 'TESSERA_KEY_RELOAD_MS'),
-    revocationsMaxAgeSec: int(env.TESSERA_REVOCATIONS_MAX_AGE_SECONDS, 30, 'TESSERA_REVOCATIONS_MAX_AGE_SECONDS'),
+    revocationsMaxAgeSec: int(
+      env.TESSERA_REVOCATIONS_MAX_AGE_SECONDS,
+      30,
+      'TESSERA_REVOCATIONS_MAX_AGE_SECONDS',
+    ),
     logLevel: env.TESSERA_LOG_LEVEL ?? 'info',
   };
 }

@@ -17,16 +17,26 @@ export class Kek {
 
   static fromBase64(value: string): Kek {
     const key = Buffer.from(value, 'base64url');
-    if (key.length !== 32) throw new Error('TESSERA_KEK must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`).');
+    if (key.length !== 32)
+      throw new Error(
+        'TESSERA_KEK must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`).',
+      );
     return new Kek(key);
   }
 
-  static async load(opts: { env: string | undefined; stateDir: string; log: Logger }): Promise<Kek> {
+  static async load(opts: {
+    env: string | undefined;
+    stateDir: string;
+    log: Logger;
+  }): Promise<Kek> {
     if (opts.env) return Kek.fromBase64(opts.env);
     const path = join(opts.stateDir, 'dev-kek');
     try {
       const kek = Kek.fromBase64((await readFile(path, 'utf8')).trim());
-      opts.log.warn({ path }, 'TESSERA_KEK is not set: using the development key-encryption key from the data dir. Set TESSERA_KEK in production.');
+      opts.log.warn(
+        { path },
+        'TESSERA_KEK is not set: using the development key-encryption key from the data dir. Set TESSERA_KEK in production.',
+      );
       return kek;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -35,7 +45,10 @@ export class Kek {
     const key = randomBytes(32);
     await writeFile(path, key.toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
     await chmod(path, 0o600);
-    opts.log.warn({ path }, 'TESSERA_KEK is not set: GENERATED a development key-encryption key into the data dir. Never run production like this: set TESSERA_KEK.');
+    opts.log.warn(
+      { path },
+      'TESSERA_KEK is not set: GENERATED a development key-encryption key into the data dir. Never run production like this: set TESSERA_KEK.',
+    );
     return new Kek(key);
   }
 
@@ -53,6 +66,9 @@ export class Kek {
     const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
     decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(raw.subarray(raw.length - 16));
-    return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(raw.subarray(12, raw.length - 16)),
+      decipher.final(),
+    ]).toString('utf8');
   }
 }

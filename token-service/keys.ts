@@ -46,7 +46,11 @@ export class KeyRing {
   async init(now = new Date()): Promise<void> {
     await this.reload();
     if (!this.#rows.some((row) => row.state === 'active')) {
-      await this.#store.insertSigningKey({ ...(await this.#generate(now)), state: 'active', activated_at: now });
+      await this.#store.insertSigningKey({
+        ...(await this.#generate(now)),
+        state: 'active',
+        activated_at: now,
+      });
     }
     if (!this.#rows.some((row) => row.state === 'next')) {
       await this.#store.insertSigningKey(await this.#generate(now));
@@ -59,8 +63,15 @@ export class KeyRing {
     const active = this.#rows.find((row) => row.state === 'active');
     if (active && active.kid !== this.#signer?.kid) {
       const jwk = JSON.parse(this.#kek.decrypt(active.private_jwk_encrypted, active.kid)) as JWK;
-      const header = Buffer.from(JSON.stringify({ alg: active.alg, kid: active.kid, typ: 'at+jwt' })).toString('base64url');
-      this.#signer = { kid: active.kid, alg: active.alg, key: createPrivateKey({ key: jwk as never, format: 'jwk' }), header };
+      const header = Buffer.from(
+        JSON.stringify({ alg: active.alg, kid: active.kid, typ: 'at+jwt' }),
+      ).toString('base64url');
+      this.#signer = {
+        kid: active.kid,
+        alg: active.alg,
+        key: createPrivateKey({ key: jwk as never, format: 'jwk' }),
+        header,
+      };
     }
     const published = this.#rows.filter((row) => row.state !== 'retired');
     this.#jwks = JSON.stringify({
@@ -86,7 +97,9 @@ export class KeyRing {
 
   /** The public JWK of a published key, for introspection. */
   publicJwk(kid: string): Record<string, unknown> | undefined {
-    const row = this.#rows.find((candidate) => candidate.kid === kid && candidate.state !== 'retired');
+    const row = this.#rows.find(
+      (candidate) => candidate.kid === kid && candidate.state !== 'retired',
+    );
     return row?.public_jwk;
   }
 
@@ -111,7 +124,9 @@ export class KeyRing {
    * Promotes the next key to active. Refused while the next key has been published for less than
    * the publish window (verifiers may not have it yet) unless `force`. Returns the new list.
    */
-  async rotate(opts: { force?: boolean; now?: Date } = {}): Promise<{ rotated: boolean; reason?: string }> {
+  async rotate(
+    opts: { force?: boolean; now?: Date } = {},
+  ): Promise<{ rotated: boolean; reason?: string }> {
     const now = opts.now ?? new Date();
     await this.reload();
     const next = this.#rows.find((row) => row.state === 'next');
@@ -123,10 +138,19 @@ export class KeyRing {
         reason: `the next key has been published for ${Math.floor(publishedFor)} s, less than the ${this.options.publishWindowSec} s publish window; verifiers may not know it yet (use --force to rotate anyway)`,
       };
     }
-    const removeAfter = new Date(now.getTime() + (this.options.maxTokenLifetimeSec + this.options.clockSkewSec) * 1000);
-    const rotated = await this.#store.rotateSigningKeys({ expectedNextKid: next.kid, newNext: await this.#generate(now), now, removeAfter });
+    const removeAfter = new Date(
+      now.getTime() + (this.options.maxTokenLifetimeSec + this.options.clockSkewSec) * 1000,
+    );
+    const rotated = await this.#store.rotateSigningKeys({
+      expectedNextKid: next.kid,
+      newNext: await this.#generate(now),
+      now,
+      removeAfter,
+    });
     await this.reload();
-    return rotated ? { rotated: true } : { rotated: false, reason: 'another instance rotated at the same time' };
+    return rotated
+      ? { rotated: true }
+      : { rotated: false, reason: 'another instance rotated at the same time' };
   }
 
   /** The automatic schedule: rotate once the active key is older than `intervalSec` and the next one is ready. */
@@ -138,7 +162,10 @@ export class KeyRing {
   }
 
   async #generate(now: Date): Promise<SigningKeyRow> {
-    const { publicKey, privateKey } = await generateKeyPair(this.options.alg, { extractable: true, crv: this.options.alg === 'EdDSA' ? 'Ed25519' : undefined });
+    const { publicKey, privateKey } = await generateKeyPair(this.options.alg, {
+      extractable: true,
+      crv: this.options.alg === 'EdDSA' ? 'Ed25519' : undefined,
+    });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
     const privateJwk = await exportJWK(privateKey);

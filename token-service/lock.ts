@@ -25,7 +25,11 @@ export async function acquireLock(path: string, what: string): Promise<() => Pro
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       if (pid && pid !== process.pid && alive(pid)) {
-        throw new TesseraError('data_dir_locked', `${what} is in use by process ${pid} (lock ${path}). Stop it, or point --data-dir elsewhere.`, { pid, lock: path });
+        throw new TesseraError(
+          'data_dir_locked',
+          `${what} is in use by process ${pid} (lock ${path}). Stop it, or point --data-dir elsewhere.`,
+          { pid, lock: path },
+        );
       }
       await unlink(path).catch(() => undefined);
     }

@@ -38,10 +38,18 @@ export async function mintToken(
   const { partner } = auth;
   const refused = request.scopes.filter((scope) => !partner.scopes.includes(scope));
   if (refused.length > 0) {
-    throw new TesseraError('scope_not_granted', `The partner is not granted ${refused.join(', ')}.`, { scopes: refused, granted: partner.scopes });
+    throw new TesseraError(
+      'scope_not_granted',
+      `The partner is not granted ${refused.join(', ')}.`,
+      { scopes: refused, granted: partner.scopes },
+    );
   }
   if (!originAllowed(request.origin, partner.origins)) {
-    throw new TesseraError('origin_not_allowed', `${request.origin} is not registered for this partner.`, { field: 'origin' });
+    throw new TesseraError(
+      'origin_not_allowed',
+      `${request.origin} is not registered for this partner.`,
+      { field: 'origin' },
+    );
   }
   if (partner.require_dpop && !request.dpop_jkt) throw new TesseraError('dpop_jkt_required');
 

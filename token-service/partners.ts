@@ -52,7 +52,14 @@ export class Partners {
     });
   }
 
-  async create(input: PartnerCreate & { mode: 'test' | 'live'; max_ttl_seconds: number; require_dpop: boolean }, now = new Date()): Promise<{ partner: Partner; key: IssuedPartnerKey }> {
+  async create(
+    input: PartnerCreate & {
+      mode: 'test' | 'live';
+      max_ttl_seconds: number;
+      require_dpop: boolean;
+    },
+    now = new Date(),
+  ): Promise<{ partner: Partner; key: IssuedPartnerKey }> {
     const row: PartnerRow = {
       id: newPartnerId(),
       name: input.name,
@@ -78,23 +85,35 @@ export class Partners {
 
   async show(id: string): Promise<{ partner: Partner; keys: PartnerKey[] }> {
     const row = await this.#require(id);
-    return { partner: partnerView(row), keys: (await this.#store.listPartnerKeys(id)).map(partnerKeyView) };
+    return {
+      partner: partnerView(row),
+      keys: (await this.#store.listPartnerKeys(id)).map(partnerKeyView),
+    };
   }
 
   async update(id: string, patch: PartnerUpdate, now = new Date()): Promise<Partner> {
-    const clean = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-    return partnerView(await this.#updated(id, await this.#store.updatePartner(id, clean, now)));
+    const clean = Object.fromEntries(
+      Object.entries(patch).filter(([, value]) => value !== undefined),
+    );
+    return partnerView(this.#updated(id, await this.#store.updatePartner(id, clean, now)));
   }
 
   /** Refuses new tokens at once; tokens issued before now stop verifying within the verifiers' revocation window. */
   async suspend(id: string, now = new Date()): Promise<Partner> {
     await this.#require(id);
-    return partnerView(await this.#updated(id, await this.#store.updatePartner(id, { status: 'suspended', not_before: now }, now)));
+    return partnerView(
+      this.#updated(
+        id,
+        await this.#store.updatePartner(id, { status: 'suspended', not_before: now }, now),
+      ),
+    );
   }
 
   /** Mints again; tokens issued while suspended never existed, those from before stay revoked. */
   async resume(id: string, now = new Date()): Promise<Partner> {
-    return partnerView(await this.#updated(id, await this.#store.updatePartner(id, { status: 'active' }, now)));
+    return partnerView(
+      this.#updated(id, await this.#store.updatePartner(id, { status: 'active' }, now)),
+    );
   }
 
   async issueKey(partnerId: string, now = new Date()): Promise<IssuedPartnerKey> {
@@ -114,12 +133,15 @@ export class Partners {
 
   async revokeKey(keyId: string, now = new Date()): Promise<PartnerKey> {
     const row = await this.#store.revokePartnerKey(keyId, now);
-    if (!row) throw new TesseraError('partner_key_not_found', `No partner key has the id ${keyId}.`);
+    if (!row)
+      throw new TesseraError('partner_key_not_found', `No partner key has the id ${keyId}.`);
     return partnerKeyView(row);
   }
 
   /** The partner behind a secret key, or the catalogued reason it is refused. */
-  async authenticate(secret: string | undefined): Promise<{ partner: PartnerRow; key: PartnerKeyRow }> {
+  async authenticate(
+    secret: string | undefined,
+  ): Promise<{ partner: PartnerRow; key: PartnerKeyRow }> {
     if (!secret) throw new TesseraError('partner_key_missing');
     if (secret.length > 200) throw new TesseraError('partner_key_invalid');
     const hash = sha256Hex(secret);
@@ -137,7 +159,10 @@ export class Partners {
   async revocations(): Promise<{ client_id: string; not_before: number }[]> {
     return (await this.#store.listPartners())
       .filter((row) => row.not_before)
-      .map((row) => ({ client_id: row.id, not_before: Math.ceil(row.not_before!.getTime() / 1000) }));
+      .map((row) => ({
+        client_id: row.id,
+        not_before: Math.ceil(row.not_before!.getTime() / 1000),
+      }));
   }
 
   async #lookup(hash: string): Promise<Authenticated | null> {
@@ -157,7 +182,7 @@ export class Partners {
     return row;
   }
 
-  async #updated(id: string, row: PartnerRow | null): Promise<PartnerRow> {
+  #updated(id: string, row: PartnerRow | null): PartnerRow {
     if (!row) throw new TesseraError('partner_not_found', `No partner has the id ${id}.`);
     return row;
   }

@@ -1,4 +1,10 @@
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  BurstyRateLimiter,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { RateLimit } from '../contracts/index.ts';
 
@@ -27,10 +33,20 @@ export class PartnerRateLimiter {
     const limiter = this.#limiter(limit);
     try {
       const res = await limiter.consume(partnerId);
-      return { allowed: true, limit: limit.burst, remaining: Math.max(0, res.remainingPoints), resetSec: Math.ceil(res.msBeforeNext / 1000) };
+      return {
+        allowed: true,
+        limit: limit.burst,
+        remaining: Math.max(0, res.remainingPoints),
+        resetSec: Math.ceil(res.msBeforeNext / 1000),
+      };
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
-        return { allowed: false, limit: limit.burst, remaining: 0, resetSec: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+        return {
+          allowed: false,
+          limit: limit.burst,
+          remaining: 0,
+          resetSec: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+        };
       }
       throw rejection;
     }
@@ -42,7 +58,17 @@ export class PartnerRateLimiter {
     if (!limiter) {
       const extra = limit.burst - limit.per_second;
       const base = this.#make(`tessera:rl:${id}`, limit.per_second, 1);
-      limiter = extra > 0 ? new BurstyRateLimiter(base, this.#make(`tessera:rlb:${id}`, extra, Math.max(1, Math.ceil(limit.burst / limit.per_second)))) : base;
+      limiter =
+        extra > 0
+          ? new BurstyRateLimiter(
+              base,
+              this.#make(
+                `tessera:rlb:${id}`,
+                extra,
+                Math.max(1, Math.ceil(limit.burst / limit.per_second)),
+              ),
+            )
+          : base;
       this.#limiters.set(id, limiter);
     }
     return limiter;
@@ -56,7 +82,11 @@ export class PartnerRateLimiter {
           points,
           duration,
           // While Redis is down each instance limits on its own rather than refusing every mint.
-          insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${keyPrefix}:insurance`, points, duration }),
+          insuranceLimiter: new RateLimiterMemory({
+            keyPrefix: `${keyPrefix}:insurance`,
+            points,
+            duration,
+          }),
         })
       : new RateLimiterMemory({ keyPrefix, points, duration });
   }

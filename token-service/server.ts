@@ -26,7 +26,9 @@ export const advertPath = (root: string) => join(stateDir(root), 'service.json')
 export const lockPath = (root: string) => join(stateDir(root), 'lock');
 
 /** The admin credential: TESSERA_ADMIN_TOKEN, else one generated into the state dir (mode 0600). */
-export async function loadAdminToken(config: Pick<TokenServiceConfig, 'adminToken' | 'dataDir'>): Promise<string> {
+export async function loadAdminToken(
+  config: Pick<TokenServiceConfig, 'adminToken' | 'dataDir'>,
+): Promise<string> {
   if (config.adminToken) return config.adminToken;
   const path = join(stateDir(config.dataDir), 'admin-token');
   try {
@@ -54,9 +56,14 @@ export interface Core {
 export async function openCore(config: TokenServiceConfig, log: Logger): Promise<Core> {
   const dir = stateDir(config.dataDir);
   await mkdir(dir, { recursive: true });
-  const release = config.databaseUrl ? async () => undefined : await acquireLock(lockPath(config.dataDir), `The embedded database in ${dir}`);
+  const release = config.databaseUrl
+    ? () => Promise.resolve()
+    : await acquireLock(lockPath(config.dataDir), `The embedded database in ${dir}`);
   try {
-    const store = await openTokenStore({ databaseUrl: config.databaseUrl, dataDir: join(dir, 'db') });
+    const store = await openTokenStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: join(dir, 'db'),
+    });
     const kek = await Kek.load({ env: config.kek, stateDir: dir, log });
     const keys = new KeyRing(store, kek, {
       alg: config.alg,
@@ -88,12 +95,17 @@ export interface RunningTokenService {
   close(): Promise<void>;
 }
 
-export async function startTokenService(config: TokenServiceConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningTokenService> {
+export async function startTokenService(
+  config: TokenServiceConfig,
+  log: Logger = createLogger(config.logLevel),
+): Promise<RunningTokenService> {
   const core = await openCore(config, log);
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log).catch(async (error: unknown) => {
-    await core.close();
-    throw error;
-  }) : null;
+  const redis = config.redisUrl
+    ? await connectRedis(config.redisUrl, log).catch(async (error: unknown) => {
+        await core.close();
+        throw error;
+      })
+    : null;
   const audit = new AuditWriter(core.store);
   const deps = {
     issuer: config.issuer ?? '',
@@ -125,24 +137,39 @@ export async function startTokenService(config: TokenServiceConfig, log: Logger 
   deps.issuer ||= url;
 
   const advert = advertPath(config.dataDir);
-  if (!config.databaseUrl) await writeFile(advert, JSON.stringify({ pid: process.pid, url } satisfies ServiceAdvert));
+  if (!config.databaseUrl)
+    await writeFile(advert, JSON.stringify({ pid: process.pid, url } satisfies ServiceAdvert));
 
   // Another instance (or the CLI, on PostgreSQL) may rotate keys: reread them now and then.
   const reload = setInterval(() => {
-    core.keys.reload().catch((error: unknown) => log.warn({ err: error }, 'signing key reload failed'));
+    core.keys
+      .reload()
+      .catch((error: unknown) => log.warn({ err: error }, 'signing key reload failed'));
   }, config.keyReloadMs);
   const schedule = config.rotationIntervalSec
     ? setInterval(() => {
         core.keys
           .rotateIfDue(config.rotationIntervalSec)
-          .then((rotated) => rotated && log.info({ keys: core.keys.list() }, 'signing key rotated on schedule'))
+          .then(
+            (rotated) =>
+              rotated && log.info({ keys: core.keys.list() }, 'signing key rotated on schedule'),
+          )
           .catch((error: unknown) => log.warn({ err: error }, 'scheduled rotation failed'));
       }, 60_000)
     : null;
   reload.unref();
   schedule?.unref();
 
-  log.info({ url, issuer: deps.issuer, data_dir: config.dataDir, storage: config.databaseUrl ? 'postgresql' : 'embedded', rate_limits: redis ? 'redis' : 'memory' }, 'token service listening');
+  log.info(
+    {
+      url,
+      issuer: deps.issuer,
+      data_dir: config.dataDir,
+      storage: config.databaseUrl ? 'postgresql' : 'embedded',
+      rate_limits: redis ? 'redis' : 'memory',
+    },
+    'token service listening',
+  );
 
   let closing: Promise<void> | null = null;
   return {
@@ -166,7 +193,11 @@ export async function startTokenService(config: TokenServiceConfig, log: Logger 
 
 /** Redis for shared rate limits: it must answer at start, so a typo in REDIS_URL is found at once. */
 async function connectRedis(url: string, log: Logger): Promise<Redis> {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5000 });
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 5000,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       redis.once('ready', resolve);
@@ -174,20 +205,31 @@ async function connectRedis(url: string, log: Logger): Promise<Redis> {
     });
   } catch (error) {
     redis.disconnect();
-    throw new Error(`REDIS_URL is set but Redis at ${new URL(url).host} does not answer: ${(error as Error).message}`);
+    throw new Error(
+      `REDIS_URL is set but Redis at ${new URL(url).host} does not answer: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
-  redis.on('error', (error) => log.warn({ err: error }, 'redis error; rate limits fall back to this instance alone'));
+  redis.on('error', (error) =>
+    log.warn({ err: error }, 'redis error; rate limits fall back to this instance alone'),
+  );
   return redis;
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port });
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} on ${hostname} is already in use. Stop what uses it, or pass --port (or set PORT).`)
+          ? new Error(
+              `Port ${port} on ${hostname} is already in use. Stop what uses it, or pass --port (or set PORT).`,
+            )
           : error,
       );
     });

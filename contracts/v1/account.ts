@@ -12,7 +12,9 @@ export const Address = z.object({
 export type Address = z.infer<typeof Address>;
 
 /** E.164: a plus, a country code, at most 15 digits in all. */
-export const PhoneE164 = z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123'));
+export const PhoneE164 = z
+  .string()
+  .check(z.regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123'));
 
 export const Account = z.object({
   id: AccountId,

@@ -1,6 +1,14 @@
 import * as z from 'zod/mini';
 import { Address, PhoneE164 } from './account.ts';
-import { AccountId, CountryCode, CurrencyCode, RegionCode, Timestamp, Version, prefixedId } from './common.ts';
+import {
+  AccountId,
+  CountryCode,
+  CurrencyCode,
+  RegionCode,
+  Timestamp,
+  Version,
+  prefixedId,
+} from './common.ts';
 
 export const OnboardingId = prefixedId('onb');
 export const ONBOARDING_STEPS = ['company', 'contact', 'billing', 'review'] as const;

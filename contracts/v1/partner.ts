@@ -11,10 +11,15 @@ export type PartnerMode = z.infer<typeof PartnerMode>;
  * explicit one-level subdomain rule `https://*.shop.example` that matches `https://eu.shop.example`
  * but neither `https://shop.example` nor `https://a.b.shop.example`.
  */
-export const OriginRule = z.string().check(
-  z.maxLength(255),
-  z.regex(/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/, 'must be an origin like https://shop.example or https://*.shop.example (lower case, no path)'),
-);
+export const OriginRule = z
+  .string()
+  .check(
+    z.maxLength(255),
+    z.regex(
+      /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/,
+      'must be an origin like https://shop.example or https://*.shop.example (lower case, no path)',
+    ),
+  );
 
 export const RateLimit = z.object({
   /** Sustained tokens per second. */

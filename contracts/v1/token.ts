@@ -10,7 +10,14 @@ export const MIN_TEST_TOKEN_TTL_SECONDS = 5;
 export const MIN_LIVE_TOKEN_TTL_SECONDS = 60;
 
 /** RFC 7638 thumbprint: base64url SHA-256, 43 characters. */
-export const JwkThumbprint = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be an RFC 7638 SHA-256 JWK thumbprint (43 base64url characters)'));
+export const JwkThumbprint = z
+  .string()
+  .check(
+    z.regex(
+      /^[A-Za-z0-9_-]{43}$/,
+      'must be an RFC 7638 SHA-256 JWK thumbprint (43 base64url characters)',
+    ),
+  );
 
 /** Body of `POST /v1/tokens`. */
 export const TokenRequest = z.strictObject({
@@ -20,7 +27,13 @@ export const TokenRequest = z.strictObject({
   ttl_seconds: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_TOKEN_TTL_SECONDS))),
   dpop_jkt: z.optional(JwkThumbprint),
   /** The widget session id, forwarded by the partner's backend for correlation. */
-  correlation_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 characters of A–Z, a–z, 0–9, . _ : -'))),
+  correlation_id: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 characters of A–Z, a–z, 0–9, . _ : -'),
+      ),
+  ),
 });
 export type TokenRequest = z.infer<typeof TokenRequest>;
 

@@ -20,7 +20,10 @@ interface Run {
 
 function tessera(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...args], { env: { ...process.env, TESSERA_KEK: KEK, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
+      env: { ...process.env, TESSERA_KEK: KEK, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -44,14 +47,18 @@ interface StartedService {
 /** `tessera token-service` as a real process; resolves once it prints its URL. */
 function startService(dataDir: string, port = 0): Promise<StartedService> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--json', '--data-dir', dataDir, 'token-service', '--port', String(port)], {
-      env: { ...process.env, TESSERA_KEK: KEK, TESSERA_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, '--json', '--data-dir', dataDir, 'token-service', '--port', String(port)],
+      {
+        env: { ...process.env, TESSERA_KEK: KEK, TESSERA_LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /"url": "([^"]+)"/.exec(stdout);
       if (match) {
@@ -70,8 +77,24 @@ function startService(dataDir: string, port = 0): Promise<StartedService> {
   });
 }
 
-type Created = { partner_id: string; secret_key: string; partner: { id: string; status: string }; key: { id: string } };
-const createArgs = ['partner', 'create', '--name', 'CLI Shop', '--origin', 'https://shop.example', '--scopes', 'quote:read,quote:accept', '--max-ttl', '600'];
+type Created = {
+  partner_id: string;
+  secret_key: string;
+  partner: { id: string; status: string };
+  key: { id: string };
+};
+const createArgs = [
+  'partner',
+  'create',
+  '--name',
+  'CLI Shop',
+  '--origin',
+  'https://shop.example',
+  '--scopes',
+  'quote:read,quote:accept',
+  '--max-ttl',
+  '600',
+];
 
 describe('tessera CLI without a running service', () => {
   let dir: string;
@@ -85,7 +108,9 @@ describe('tessera CLI without a running service', () => {
     assert.match(created.secret_key, /^tsk_test_/);
     const shown = await tessera(dir, ['--json', 'partner', 'show', created.partner_id]);
     assert.ok(!shown.stdout.includes(created.secret_key), 'show never prints the secret again');
-    const list = json<{ data: { id: string }[] }>(await tessera(dir, ['partner', 'list', '--json']));
+    const list = json<{ data: { id: string }[] }>(
+      await tessera(dir, ['partner', 'list', '--json']),
+    );
     assert.ok(list.data.some((partner) => partner.id === created.partner_id));
   });
 
@@ -99,23 +124,60 @@ describe('tessera CLI without a running service', () => {
   it('suspends, resumes, updates, issues and revokes keys', async () => {
     const created = json<Created>(await tessera(dir, ['--json', ...createArgs, '--mode', 'live']));
     assert.match(created.secret_key, /^tsk_live_/);
-    assert.equal(json<{ status: string }>(await tessera(dir, ['--json', 'partner', 'suspend', created.partner_id])).status, 'suspended');
-    assert.equal(json<{ status: string }>(await tessera(dir, ['--json', 'partner', 'resume', created.partner_id])).status, 'active');
+    assert.equal(
+      json<{ status: string }>(
+        await tessera(dir, ['--json', 'partner', 'suspend', created.partner_id]),
+      ).status,
+      'suspended',
+    );
+    assert.equal(
+      json<{ status: string }>(
+        await tessera(dir, ['--json', 'partner', 'resume', created.partner_id]),
+      ).status,
+      'active',
+    );
     const updated = json<{ origins: string[]; max_ttl_seconds: number }>(
-      await tessera(dir, ['--json', 'partner', 'update', created.partner_id, '--origin', 'https://a.example', '--origin', 'https://b.example', '--max-ttl', '120']),
+      await tessera(dir, [
+        '--json',
+        'partner',
+        'update',
+        created.partner_id,
+        '--origin',
+        'https://a.example',
+        '--origin',
+        'https://b.example',
+        '--max-ttl',
+        '120',
+      ]),
     );
     assert.deepEqual(updated.origins, ['https://a.example', 'https://b.example']);
     assert.equal(updated.max_ttl_seconds, 120);
-    const issued = json<{ id: string; secret: string }>(await tessera(dir, ['--json', 'partner', 'key', 'issue', created.partner_id]));
+    const issued = json<{ id: string; secret: string }>(
+      await tessera(dir, ['--json', 'partner', 'key', 'issue', created.partner_id]),
+    );
     assert.match(issued.secret, /^tsk_live_/);
-    const revoked = json<{ revoked_at: string | null }>(await tessera(dir, ['--json', 'partner', 'key', 'revoke', created.key.id]));
+    const revoked = json<{ revoked_at: string | null }>(
+      await tessera(dir, ['--json', 'partner', 'key', 'revoke', created.key.id]),
+    );
     assert.ok(revoked.revoked_at);
-    const shown = json<{ keys: { id: string; revoked_at: string | null }[] }>(await tessera(dir, ['--json', 'partner', 'show', created.partner_id]));
+    const shown = json<{ keys: { id: string; revoked_at: string | null }[] }>(
+      await tessera(dir, ['--json', 'partner', 'show', created.partner_id]),
+    );
     assert.deepEqual(shown.keys.map((key) => Boolean(key.revoked_at)).sort(), [false, true]);
   });
 
   it('refuses bad input with a catalogue code, exit 1 and a JSON envelope on stderr', async () => {
-    const run = await tessera(dir, ['--json', 'partner', 'create', '--name', 'X', '--origin', 'shop.example', '--scopes', 'quote:delete']);
+    const run = await tessera(dir, [
+      '--json',
+      'partner',
+      'create',
+      '--name',
+      'X',
+      '--origin',
+      'shop.example',
+      '--scopes',
+      'quote:delete',
+    ]);
     assert.equal(run.code, 1);
     const envelope = ErrorEnvelope.parse(JSON.parse(run.stderr));
     assert.equal(envelope.error.code, 'validation_failed');
@@ -128,12 +190,16 @@ describe('tessera CLI without a running service', () => {
   });
 
   it('lists keys and rotates only with --force inside the publish window', async () => {
-    const before = json<{ data: { kid: string; state: string }[] }>(await tessera(dir, ['--json', 'keys', 'list']));
+    const before = json<{ data: { kid: string; state: string }[] }>(
+      await tessera(dir, ['--json', 'keys', 'list']),
+    );
     const next = before.data.find((key) => key.state === 'next')!.kid;
     const refused = await tessera(dir, ['--json', 'keys', 'rotate']);
     assert.equal(refused.code, 1);
     assert.equal((JSON.parse(refused.stdout) as { rotated: boolean }).rotated, false);
-    const rotated = json<{ rotated: boolean; data: { kid: string; state: string }[] }>(await tessera(dir, ['--json', 'keys', 'rotate', '--force']));
+    const rotated = json<{ rotated: boolean; data: { kid: string; state: string }[] }>(
+      await tessera(dir, ['--json', 'keys', 'rotate', '--force']),
+    );
     assert.equal(rotated.rotated, true);
     assert.equal(rotated.data.find((key) => key.state === 'active')?.kid, next);
     assert.equal(rotated.data.filter((key) => key.state === 'retiring').length, 1);
@@ -176,15 +242,23 @@ describe('tessera CLI next to a running service on the same data dir', () => {
     const created = json<Created>(await tessera(dir, ['--json', ...createArgs]));
     const response = await fetch(`${service.url}/v1/tokens`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${created.secret_key}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${created.secret_key}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(mintBody()),
     });
     assert.equal(response.status, 201);
-    const suspended = json<{ status: string }>(await tessera(dir, ['--json', 'partner', 'suspend', created.partner_id]));
+    const suspended = json<{ status: string }>(
+      await tessera(dir, ['--json', 'partner', 'suspend', created.partner_id]),
+    );
     assert.equal(suspended.status, 'suspended');
     const refused = await fetch(`${service.url}/v1/tokens`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${created.secret_key}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${created.secret_key}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(mintBody()),
     });
     assert.equal(refused.status, 403);
@@ -218,20 +292,35 @@ describe('restart', () => {
     const first = await startService(dir);
     const created = json<Created>(await tessera(dir, ['--json', ...createArgs]));
     const minted = (await (
-      await fetch(`${first.url}/v1/tokens`, { method: 'POST', headers: { authorization: `Bearer ${created.secret_key}`, 'content-type': 'application/json' }, body: JSON.stringify(mintBody()) })
+      await fetch(`${first.url}/v1/tokens`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${created.secret_key}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(mintBody()),
+      })
     ).json()) as { token: string };
-    const jwksBefore = await (await fetch(`${first.url}/.well-known/jwks.json`)).json();
+    const jwksBefore: unknown = await (await fetch(`${first.url}/.well-known/jwks.json`)).json();
     assert.equal(await first.stop(), 0);
 
     const second = await startService(dir);
     try {
-      const jwks = (await (await fetch(`${second.url}/.well-known/jwks.json`)).json()) as { keys: never[] };
+      const jwks = (await (await fetch(`${second.url}/.well-known/jwks.json`)).json()) as {
+        keys: never[];
+      };
       assert.deepEqual(jwks, jwksBefore, 'same keys after restart');
-      const { payload } = await jwtVerify(minted.token, createLocalJWKSet(jwks), { typ: 'at+jwt', algorithms: ['ES256'] });
+      const { payload } = await jwtVerify(minted.token, createLocalJWKSet(jwks), {
+        typ: 'at+jwt',
+        algorithms: ['ES256'],
+      });
       assert.equal(payload.client_id, created.partner_id);
       const again = await fetch(`${second.url}/v1/tokens`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${created.secret_key}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${created.secret_key}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify(mintBody()),
       });
       assert.equal(again.status, 201, 'the partner and its key survived the restart');

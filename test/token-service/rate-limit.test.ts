@@ -38,7 +38,10 @@ describe('per-partner rate limit, in memory', () => {
 
   it('refills at the sustained rate', async () => {
     const { key } = await service.createPartner({ rate_limit: { per_second: 2, burst: 2 } });
-    assert.deepEqual((await burstOf(service, key.secret, 3)).map((response) => response.status).sort(), [201, 201, 429]);
+    assert.deepEqual(
+      (await burstOf(service, key.secret, 3)).map((response) => response.status).sort(),
+      [201, 201, 429],
+    );
     await new Promise((resolve) => setTimeout(resolve, 1100));
     assert.equal((await service.mint(key.secret, mintBody())).status, 201);
   });
@@ -53,8 +56,14 @@ describe('per-partner rate limit shared through the real Redis', () => {
       const limit = { per_second: 3, burst: 6 };
       const first = new PartnerRateLimiter(one);
       const second = new PartnerRateLimiter(two);
-      const decisions = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).consume(partner, limit)));
-      assert.equal(decisions.filter((decision) => decision.allowed).length, 6, 'the burst is shared, not doubled');
+      const decisions = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).consume(partner, limit)),
+      );
+      assert.equal(
+        decisions.filter((decision) => decision.allowed).length,
+        6,
+        'the burst is shared, not doubled',
+      );
       const keys = await one.keys(`tessera:rl*${partner}`);
       assert.ok(keys.length > 0, 'the counters live in Redis');
     } finally {
@@ -76,6 +85,9 @@ describe('per-partner rate limit shared through the real Redis', () => {
   });
 
   it('refuses to start when REDIS_URL does not answer, saying so', async () => {
-    await assert.rejects(startTestService({ REDIS_URL: 'redis://127.0.0.1:1' }), /REDIS_URL is set but Redis at 127\.0\.0\.1:1 does not answer/);
+    await assert.rejects(
+      startTestService({ REDIS_URL: 'redis://127.0.0.1:1' }),
+      /REDIS_URL is set but Redis at 127\.0\.0\.1:1 does not answer/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TesseraError } from '../../contracts/index.ts';
+import type { TesseraError } from '../../contracts/index.ts';
 import { createVerifier, type Verifier } from '../../token-service/verify/index.ts';
 import { decodeJwt, mintBody, startTestService, type TestService } from './helpers.ts';
 
@@ -14,9 +14,20 @@ describe('the token service with the verifier, over real HTTP', () => {
   before(async () => {
     // A short publish window so the test can rotate twice; the verifier's cache is shorter still,
     // as the documented defaults have it (JWKS max-age 300 s < publish window 1 h).
-    service = await startTestService({ TESSERA_KEY_PUBLISH_SECONDS: '1', TESSERA_REVOCATIONS_MAX_AGE_SECONDS: '1' });
-    secret = (await service.createPartner({ rate_limit: { per_second: 5000, burst: 5000 } })).key.secret;
-    const metadata = (await (await fetch(`${service.url}/.well-known/oauth-authorization-server`)).json()) as { issuer: string; jwks_uri: string; tessera_audience: string; tessera_revocations_uri: string };
+    service = await startTestService({
+      TESSERA_KEY_PUBLISH_SECONDS: '1',
+      TESSERA_REVOCATIONS_MAX_AGE_SECONDS: '1',
+    });
+    secret = (await service.createPartner({ rate_limit: { per_second: 5000, burst: 5000 } })).key
+      .secret;
+    const metadata = (await (
+      await fetch(`${service.url}/.well-known/oauth-authorization-server`)
+    ).json()) as {
+      issuer: string;
+      jwks_uri: string;
+      tessera_audience: string;
+      tessera_revocations_uri: string;
+    };
     verifier = createVerifier({
       issuer: metadata.issuer,
       audience: metadata.tessera_audience,
@@ -47,7 +58,10 @@ describe('the token service with the verifier, over real HTTP', () => {
         }
         if (early.length < 5) early.push(minted.body.token);
         try {
-          await verifier.verifyToken(minted.body.token, { origin: 'https://shop.example', scopes: ['quote:read'] });
+          await verifier.verifyToken(minted.body.token, {
+            origin: 'https://shop.example',
+            scopes: ['quote:read'],
+          });
           kids.add(String(decodeJwt(minted.body.token).header.kid));
           verified++;
         } catch (error) {
@@ -58,7 +72,11 @@ describe('the token service with the verifier, over real HTTP', () => {
     const workers = Array.from({ length: 4 }, worker);
     for (let rotation = 0; rotation < 2; rotation++) {
       await sleep(1500);
-      const result = await service.admin<{ rotated: boolean; reason?: string }>('POST', '/keys/rotate', {});
+      const result = await service.admin<{ rotated: boolean; reason?: string }>(
+        'POST',
+        '/keys/rotate',
+        {},
+      );
       assert.equal(result.body.rotated, true, result.body.reason);
     }
     await sleep(1500);
@@ -71,7 +89,9 @@ describe('the token service with the verifier, over real HTTP', () => {
     for (const token of early) {
       await verifier.verifyToken(token, { origin: 'https://shop.example' }); // signed by a now-retiring key
     }
-    const states = (await service.admin<{ data: { state: string }[] }>('GET', '/keys')).body.data.map((key) => key.state).sort();
+    const states = (await service.admin<{ data: { state: string }[] }>('GET', '/keys')).body.data
+      .map((key) => key.state)
+      .sort();
     assert.deepEqual(states, ['active', 'next', 'retiring', 'retiring']);
   });
 
@@ -97,6 +117,9 @@ describe('the token service with the verifier, over real HTTP', () => {
 
   it('refuses a token used from another origin than it was minted for', async () => {
     const token = (await service.mint(secret, mintBody())).body.token;
-    await assert.rejects(verifier.verifyToken(token, { origin: 'https://evil.example' }), (error: TesseraError) => error.code === 'origin_mismatch');
+    await assert.rejects(
+      verifier.verifyToken(token, { origin: 'https://evil.example' }),
+      (error: TesseraError) => error.code === 'origin_mismatch',
+    );
   });
 });

@@ -33,7 +33,12 @@ export interface AdminOps {
 class LocalAdminOps implements AdminOps {
   constructor(private readonly core: Core) {}
   createPartner(input: PartnerCreate) {
-    return this.core.partners.create({ mode: 'test', max_ttl_seconds: 600, require_dpop: false, ...input });
+    return this.core.partners.create({
+      mode: 'test',
+      max_ttl_seconds: 600,
+      require_dpop: false,
+      ...input,
+    });
   }
   listPartners() {
     return this.core.partners.list();
@@ -80,17 +85,28 @@ class RemoteAdminOps implements AdminOps {
     try {
       response = await fetch(`${this.base}/admin/v1${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });
     } catch (error) {
-      throw new TesseraError('service_unavailable', `The token service at ${this.base} did not answer: ${(error as Error).message}`);
+      throw new TesseraError(
+        'service_unavailable',
+        `The token service at ${this.base} did not answer: ${(error as Error).message}`,
+      );
     }
     const json: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const envelope = ErrorEnvelope.safeParse(json);
-      if (envelope.success) throw new TesseraError(envelope.data.error.code, envelope.data.error.message, envelope.data.error.details);
+      if (envelope.success)
+        throw new TesseraError(
+          envelope.data.error.code,
+          envelope.data.error.message,
+          envelope.data.error.details,
+        );
       throw new TesseraError('internal_error', `The token service answered ${response.status}.`);
     }
     return json as T;
@@ -103,7 +119,10 @@ class RemoteAdminOps implements AdminOps {
     return (await this.#call<{ data: Partner[] }>('GET', '/partners')).data;
   }
   showPartner(id: string) {
-    return this.#call<{ partner: Partner; keys: PartnerKey[] }>('GET', `/partners/${encodeURIComponent(id)}`);
+    return this.#call<{ partner: Partner; keys: PartnerKey[] }>(
+      'GET',
+      `/partners/${encodeURIComponent(id)}`,
+    );
   }
   updatePartner(id: string, patch: PartnerUpdate) {
     return this.#call<Partner>('PATCH', `/partners/${encodeURIComponent(id)}`, patch);
@@ -124,7 +143,11 @@ class RemoteAdminOps implements AdminOps {
     return (await this.#call<{ data: SigningKey[] }>('GET', '/keys')).data;
   }
   rotateKeys(force: boolean) {
-    return this.#call<{ rotated: boolean; reason?: string; data: SigningKey[] }>('POST', '/keys/rotate', { force });
+    return this.#call<{ rotated: boolean; reason?: string; data: SigningKey[] }>(
+      'POST',
+      '/keys/rotate',
+      { force },
+    );
   }
   close() {
     return Promise.resolve();
@@ -135,13 +158,18 @@ class RemoteAdminOps implements AdminOps {
  * Admin operations for a data dir: through the running service's admin API when one holds the
  * embedded database, on the database directly otherwise (and always on PostgreSQL).
  */
-export async function openAdminOps(config: TokenServiceConfig, log: Logger): Promise<AdminOps & { via: 'local' | 'remote' }> {
+export async function openAdminOps(
+  config: TokenServiceConfig,
+  log: Logger,
+): Promise<AdminOps & { via: 'local' | 'remote' }> {
   if (!config.databaseUrl) {
     const advert = await readFile(advertPath(config.dataDir), 'utf8')
       .then((text) => JSON.parse(text) as ServiceAdvert)
       .catch(() => null);
     if (advert && processAlive(advert.pid)) {
-      return Object.assign(new RemoteAdminOps(advert.url, await loadAdminToken(config)), { via: 'remote' as const });
+      return Object.assign(new RemoteAdminOps(advert.url, await loadAdminToken(config)), {
+        via: 'remote' as const,
+      });
     }
   }
   // openCore takes the lock: if a service holds it without an advert, this fails with data_dir_locked.

@@ -2,8 +2,8 @@ import { createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from 'no
 import { Hono, type Context } from 'hono';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import * as z from 'zod/mini';
+import type { IntrospectionResponse } from '../../contracts/index.ts';
 import {
-  IntrospectionResponse,
   PartnerCreate,
   PartnerUpdate,
   TesseraError,
@@ -38,7 +38,14 @@ export interface AppDeps {
   revocationsMaxAgeSec: number;
 }
 
-type Env = { Variables: { requestId: string; errorCode?: ErrorCode; partnerId?: string; issued?: Record<string, unknown> } };
+type Env = {
+  Variables: {
+    requestId: string;
+    errorCode?: ErrorCode;
+    partnerId?: string;
+    issued?: Record<string, unknown>;
+  };
+};
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -61,11 +68,24 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (code) metrics.refusals.inc({ code });
     // One line per request; a mint's issuance details ride on it rather than costing a second line.
     const issued = c.get('issued');
-    log.info({ request_id: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1e4) / 10, partner_id: c.get('partnerId'), code, ...issued }, issued ? 'token issued' : 'request');
+    log.info(
+      {
+        request_id: requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(seconds * 1e4) / 10,
+        partner_id: c.get('partnerId'),
+        code,
+        ...issued,
+      },
+      issued ? 'token issued' : 'request',
+    );
   });
 
   app.onError((error, c) => {
-    if (error instanceof TesseraError) return sendError(c, error.code, error.message, error.details);
+    if (error instanceof TesseraError)
+      return sendError(c, error.code, error.message, error.details);
     log.error({ request_id: requestIdOf(c), err: error }, 'unhandled error');
     return sendError(c, 'internal_error');
   });
@@ -84,17 +104,39 @@ export function createApp(deps: AppDeps): Hono<Env> {
       c.header('RateLimit-Reset', String(rate.resetSec));
       if (!rate.allowed) {
         c.header('Retry-After', String(rate.resetSec));
-        throw new TesseraError('rate_limited', `Rate limit of ${auth.partner.rate_limit.per_second}/s (burst ${auth.partner.rate_limit.burst}) exceeded; retry after ${rate.resetSec} s.`, { retry_after_seconds: rate.resetSec });
+        throw new TesseraError(
+          'rate_limited',
+          `Rate limit of ${auth.partner.rate_limit.per_second}/s (burst ${auth.partner.rate_limit.burst}) exceeded; retry after ${rate.resetSec} s.`,
+          { retry_after_seconds: rate.resetSec },
+        );
       }
       const body = await readJson(c, TokenRequest);
       const minted = await mintToken(deps, auth, body, { requestId: c.get('requestId') });
       metrics.tokensMinted.inc({ partner_id: partnerId, outcome: 'ok' });
-      c.set('issued', { jti: minted.jti, sub: body.subject, scopes: minted.scopes, origin: body.origin, correlation_id: body.correlation_id, exp: minted.expires_at });
+      c.set('issued', {
+        jti: minted.jti,
+        sub: body.subject,
+        scopes: minted.scopes,
+        origin: body.origin,
+        correlation_id: body.correlation_id,
+        exp: minted.expires_at,
+      });
       c.header('Cache-Control', 'no-store');
-      const { jti: _jti, ...response } = minted;
-      return c.json(response, 201);
+      return c.json(
+        {
+          token: minted.token,
+          token_type: minted.token_type,
+          expires_in: minted.expires_in,
+          expires_at: minted.expires_at,
+          scopes: minted.scopes,
+        },
+        201,
+      );
     } catch (error) {
-      metrics.tokensMinted.inc({ partner_id: partnerId, outcome: error instanceof TesseraError ? error.code : 'internal_error' });
+      metrics.tokensMinted.inc({
+        partner_id: partnerId,
+        outcome: error instanceof TesseraError ? error.code : 'internal_error',
+      });
       throw error;
     }
   });
@@ -105,16 +147,27 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const caller = adminCall ? null : (await deps.partners.authenticate(credential)).partner;
     const type = c.req.header('content-type') ?? '';
     if (!type.startsWith('application/x-www-form-urlencoded')) {
-      throw new TesseraError('unsupported_media_type', 'RFC 7662: send `token=…` as application/x-www-form-urlencoded.');
+      throw new TesseraError(
+        'unsupported_media_type',
+        'RFC 7662: send `token=…` as application/x-www-form-urlencoded.',
+      );
     }
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token : '';
-    if (!token) throw new TesseraError('validation_failed', 'The form has no `token`.', { fields: [{ path: 'token', code: 'required', message: 'required' }] });
+    if (!token)
+      throw new TesseraError('validation_failed', 'The form has no `token`.', {
+        fields: [{ path: 'token', code: 'required', message: 'required' }],
+      });
     c.header('Cache-Control', 'no-store');
     const claims = await introspect(deps, token);
     // A partner may only learn about its own tokens (RFC 7662 §4: no oracle for others').
-    if (!claims || (caller && claims.client_id !== caller.id)) return c.json({ active: false } satisfies IntrospectionResponse);
-    return c.json({ active: true, ...claims, token_type: claims.cnf ? 'DPoP' : 'Bearer' } satisfies IntrospectionResponse);
+    if (!claims || (caller && claims.client_id !== caller.id))
+      return c.json({ active: false } satisfies IntrospectionResponse);
+    return c.json({
+      active: true,
+      ...claims,
+      token_type: claims.cnf ? 'DPoP' : 'Bearer',
+    } satisfies IntrospectionResponse);
   });
 
   // --- discovery -----------------------------------------------------------------------------
@@ -133,7 +186,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
       token_endpoint_auth_methods_supported: ['client_secret_bearer'],
       introspection_endpoint: `${deps.issuer}/v1/tokens/introspect`,
       introspection_endpoint_auth_methods_supported: ['client_secret_bearer'],
-      scopes_supported: ['quote:read', 'quote:accept', 'onboarding:read', 'onboarding:write', 'account:read', 'account:write'],
+      scopes_supported: [
+        'quote:read',
+        'quote:accept',
+        'onboarding:read',
+        'onboarding:write',
+        'account:read',
+        'account:write',
+      ],
       token_endpoint_auth_signing_alg_values_supported: [deps.keys.options.alg],
       dpop_signing_alg_values_supported: ['ES256'],
       response_types_supported: [],
@@ -193,7 +253,9 @@ function adminRoutes(deps: AppDeps): Hono<Env> {
     return c.json(await deps.partners.create(body), 201);
   });
   admin.get('/partners/:id', async (c) => c.json(await deps.partners.show(c.req.param('id'))));
-  admin.patch('/partners/:id', async (c) => c.json(await deps.partners.update(c.req.param('id'), await readJson(c, PartnerUpdate))));
+  admin.patch('/partners/:id', async (c) =>
+    c.json(await deps.partners.update(c.req.param('id'), await readJson(c, PartnerUpdate))),
+  );
   admin.post('/partners/:id/suspend', async (c) => {
     await optionalJson(c, SuspendBody);
     return c.json(await deps.partners.suspend(c.req.param('id')));
@@ -202,8 +264,12 @@ function adminRoutes(deps: AppDeps): Hono<Env> {
     await optionalJson(c, SuspendBody);
     return c.json(await deps.partners.resume(c.req.param('id')));
   });
-  admin.post('/partners/:id/keys', async (c) => c.json(await deps.partners.issueKey(c.req.param('id')), 201));
-  admin.post('/partner-keys/:id/revoke', async (c) => c.json(await deps.partners.revokeKey(c.req.param('id'))));
+  admin.post('/partners/:id/keys', async (c) =>
+    c.json(await deps.partners.issueKey(c.req.param('id')), 201),
+  );
+  admin.post('/partner-keys/:id/revoke', async (c) =>
+    c.json(await deps.partners.revokeKey(c.req.param('id'))),
+  );
   admin.get('/keys', (c) => c.json({ data: deps.keys.list() }));
   admin.post('/keys/rotate', async (c) => {
     const body = (await optionalJson(c, RotateBody)) ?? {};
@@ -214,14 +280,24 @@ function adminRoutes(deps: AppDeps): Hono<Env> {
     const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 1000);
     const partnerId = c.req.query('partner_id');
     const rows = await deps.store.listIssuances({ partnerId, limit });
-    return c.json({ data: rows.map((row) => ({ ...row, issued_at: row.issued_at.toISOString(), expires_at: row.expires_at.toISOString() })) });
+    return c.json({
+      data: rows.map((row) => ({
+        ...row,
+        issued_at: row.issued_at.toISOString(),
+        expires_at: row.expires_at.toISOString(),
+      })),
+    });
   });
   return admin;
 }
 
 /** Admin actions take an optional JSON body: none at all is fine, a bad one is still refused. */
-async function optionalJson<S extends z.ZodMiniType>(c: Context, schema: S): Promise<z.infer<S> | undefined> {
-  if (!c.req.header('content-type') && (c.req.header('content-length') ?? '0') === '0') return undefined;
+async function optionalJson<S extends z.ZodMiniType>(
+  c: Context,
+  schema: S,
+): Promise<z.infer<S> | undefined> {
+  if (!c.req.header('content-type') && (c.req.header('content-length') ?? '0') === '0')
+    return undefined;
   return readJson(c, schema);
 }
 
@@ -235,7 +311,7 @@ async function introspect(deps: AppDeps, token: string): Promise<TokenClaims | n
     const jwk = kid ? deps.keys.publicJwk(kid) : undefined;
     if (!kid || !jwk) return null;
     let cache = publicKeys.get(deps.keys);
-    if (!cache) publicKeys.set(deps.keys, (cache = new Map()));
+    if (!cache) publicKeys.set(deps.keys, (cache = new Map<string, KeyObject>()));
     let key = cache.get(kid);
     if (!key) cache.set(kid, (key = createPublicKey({ key: jwk as never, format: 'jwk' })));
     const { payload } = await jwtVerify(token, key, {
@@ -248,7 +324,8 @@ async function introspect(deps: AppDeps, token: string): Promise<TokenClaims | n
     const claims = TokenClaims.parse(payload);
     const partner = await deps.store.getPartner(claims.client_id);
     if (!partner || partner.status === 'suspended') return null;
-    if (partner.not_before && claims.iat < Math.ceil(partner.not_before.getTime() / 1000)) return null;
+    if (partner.not_before && claims.iat < Math.ceil(partner.not_before.getTime() / 1000))
+      return null;
     return claims;
   } catch {
     return null;

@@ -1,7 +1,13 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import * as z from 'zod/mini';
-import { ERROR_CATALOGUE, TesseraError, errorEnvelope, fieldIssues, type ErrorCode } from '../../contracts/index.ts';
+import type * as z from 'zod/mini';
+import {
+  ERROR_CATALOGUE,
+  TesseraError,
+  errorEnvelope,
+  fieldIssues,
+  type ErrorCode,
+} from '../../contracts/index.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -10,20 +16,34 @@ export function requestIdOf(c: Context): string {
 }
 
 /** Answers a catalogued error as the envelope, with the catalogue's status. */
-export function sendError(c: Context, code: ErrorCode, message?: string, details?: Record<string, unknown>): Response {
+export function sendError(
+  c: Context,
+  code: ErrorCode,
+  message?: string,
+  details?: Record<string, unknown>,
+): Response {
   c.set('errorCode' as never, code as never);
   const status = (ERROR_CATALOGUE[code].status ?? 500) as ContentfulStatusCode;
-  return c.json(errorEnvelope(code, message ?? ERROR_CATALOGUE[code].meaning, requestIdOf(c), details), status);
+  return c.json(
+    errorEnvelope(code, message ?? ERROR_CATALOGUE[code].meaning, requestIdOf(c), details),
+    status,
+  );
 }
 
 /**
  * Reads a JSON body and validates it against a contracts schema. Every way a client can get this
  * wrong ends as a catalogued 4xx naming the field, never an exception escaping as a 500.
  */
-export async function readJson<S extends z.ZodMiniType>(c: Context, schema: S): Promise<z.infer<S>> {
+export async function readJson<S extends z.ZodMiniType>(
+  c: Context,
+  schema: S,
+): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-    throw new TesseraError('unsupported_media_type', 'Send the body as JSON with `Content-Type: application/json`.');
+    throw new TesseraError(
+      'unsupported_media_type',
+      'Send the body as JSON with `Content-Type: application/json`.',
+    );
   }
   const length = Number(c.req.header('content-length') ?? 0);
   if (length > MAX_BODY_BYTES) throw tooLarge();
@@ -39,13 +59,19 @@ export async function readJson<S extends z.ZodMiniType>(c: Context, schema: S): 
   if (!parsed.success) {
     const fields = fieldIssues(parsed.error.issues);
     const names = fields.map((field) => field.path || '(body)').join(', ');
-    throw new TesseraError('validation_failed', `Invalid field${fields.length > 1 ? 's' : ''}: ${names}.`, { fields });
+    throw new TesseraError(
+      'validation_failed',
+      `Invalid field${fields.length > 1 ? 's' : ''}: ${names}.`,
+      { fields },
+    );
   }
-  return parsed.data as z.infer<S>;
+  return parsed.data;
 }
 
 function tooLarge() {
-  return new TesseraError('body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, { max_bytes: MAX_BODY_BYTES });
+  return new TesseraError('body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, {
+    max_bytes: MAX_BODY_BYTES,
+  });
 }
 
 /** Bearer credential from `Authorization`, or undefined. */

@@ -21,7 +21,10 @@ export interface Db {
    * own that reconnects by itself). `state` says whether the feed is live: while it is 'lost',
    * changes made elsewhere may go unseen. Absent for the embedded database: one process only.
    */
-  listen?(channel: string, onEvent: (event: 'notify' | 'lost' | 'live') => void): () => Promise<void>;
+  listen?(
+    channel: string,
+    onEvent: (event: 'notify' | 'lost' | 'live') => void,
+  ): () => Promise<void>;
 }
 
 export interface DbConfig {
@@ -235,7 +238,11 @@ export function openPostgres(url: string): Promise<Db> {
 }
 
 /** A dedicated LISTEN connection that reconnects every second while it is down. */
-function listenPostgres(url: string, channel: string, onEvent: (event: 'notify' | 'lost' | 'live') => void): () => Promise<void> {
+function listenPostgres(
+  url: string,
+  channel: string,
+  onEvent: (event: 'notify' | 'lost' | 'live') => void,
+): () => Promise<void> {
   let stopped = false;
   let client: pg.Client | null = null;
   let timer: NodeJS.Timeout | null = null;

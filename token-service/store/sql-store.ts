@@ -362,7 +362,6 @@ async function insertSigningKey(db: Db, row: SigningKeyRow): Promise<void> {
   );
 }
 
-
 /** Opens the database (PostgreSQL when `databaseUrl` is set, else PGlite), migrates it, and wraps it. */
 export async function openTokenStore(config: DbConfig): Promise<TokenStore> {
   const db = await openDb(config);

@@ -21,7 +21,17 @@ export interface PartnerRow {
 }
 
 export type PartnerPatch = Partial<
-  Pick<PartnerRow, 'name' | 'origins' | 'scopes' | 'max_ttl_seconds' | 'rate_limit' | 'require_dpop' | 'status' | 'not_before'>
+  Pick<
+    PartnerRow,
+    | 'name'
+    | 'origins'
+    | 'scopes'
+    | 'max_ttl_seconds'
+    | 'rate_limit'
+    | 'require_dpop'
+    | 'status'
+    | 'not_before'
+  >
 >;
 
 export interface PartnerKeyRow {
@@ -83,7 +93,9 @@ export interface TokenStore {
   insertPartnerKey(row: PartnerKeyRow): Promise<void>;
   listPartnerKeys(partnerId: string): Promise<PartnerKeyRow[]>;
   /** The key with this secret hash, revoked or not, with its partner. */
-  findPartnerKeyByHash(secretHash: string): Promise<{ key: PartnerKeyRow; partner: PartnerRow } | null>;
+  findPartnerKeyByHash(
+    secretHash: string,
+  ): Promise<{ key: PartnerKeyRow; partner: PartnerRow } | null>;
   /** Sets `revoked_at` if unset; null when no such key. */
   revokePartnerKey(id: string, at: Date): Promise<PartnerKeyRow | null>;
 
@@ -95,7 +107,12 @@ export interface TokenStore {
    * retiring keys whose remove_after has passed become retired. Returns false (and changes
    * nothing) when the current next key is not `expectedNextKid` — another instance rotated first.
    */
-  rotateSigningKeys(args: { expectedNextKid: string; newNext: SigningKeyRow; now: Date; removeAfter: Date }): Promise<boolean>;
+  rotateSigningKeys(args: {
+    expectedNextKid: string;
+    newNext: SigningKeyRow;
+    now: Date;
+    removeAfter: Date;
+  }): Promise<boolean>;
 
   /**
    * Calls `listener` whenever partners or partner keys change: through this store at once, and
