@@ -117,10 +117,24 @@ export function buildProgram(): Command {
     .action(async (options: { port?: number; host?: string }, command: Command) => {
       const config = tokenServiceConfig({ ...options, dataDir: globals(command).dataDir });
       const service = await startTokenService(config);
+      const partners = await service.core.partners.list();
       out(command).print(
-        { url: service.url, issuer: service.issuer, data_dir: config.dataDir },
+        {
+          url: service.url,
+          issuer: service.issuer,
+          data_dir: config.dataDir,
+          partners: partners.length,
+        },
         () =>
-          `Token service on ${service.url} (issuer ${service.issuer}, data in ${config.dataDir}). Ctrl-C stops it.`,
+          [
+            `Token service on ${service.url} (issuer ${service.issuer}, data in ${config.dataDir}). Ctrl-C stops it.`,
+            ...(partners.length
+              ? []
+              : [
+                  'No partners yet. Register one (the service keeps running; the CLI talks to it):',
+                  '  ./bin/tessera.js partner create --name "Shop" --origin https://shop.example --scopes quote:read,quote:accept',
+                ]),
+          ].join('\n'),
       );
       await new Promise<void>((resolve) => {
         const stop = () => void service.close().then(resolve);
