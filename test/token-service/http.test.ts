@@ -367,7 +367,7 @@ describe('discovery', () => {
     const metadata = body as Record<string, unknown>;
     assert.equal(metadata.issuer, service.issuer);
     assert.equal(metadata.jwks_uri, `${service.issuer}/.well-known/jwks.json`);
-    assert.deepEqual(metadata.token_endpoint_auth_signing_alg_values_supported, ['ES256']);
+    assert.deepEqual(metadata.access_token_signing_alg_values_supported, ['ES256']);
     assert.equal(metadata.introspection_endpoint, `${service.issuer}/v1/tokens/introspect`);
   });
 });

@@ -6,6 +6,7 @@ import type { IntrospectionResponse } from '../../contracts/index.ts';
 import {
   PartnerCreate,
   PartnerUpdate,
+  SCOPES,
   TesseraError,
   TokenClaims,
   TokenRequest,
@@ -186,15 +187,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
       token_endpoint_auth_methods_supported: ['client_secret_bearer'],
       introspection_endpoint: `${deps.issuer}/v1/tokens/introspect`,
       introspection_endpoint_auth_methods_supported: ['client_secret_bearer'],
-      scopes_supported: [
-        'quote:read',
-        'quote:accept',
-        'onboarding:read',
-        'onboarding:write',
-        'account:read',
-        'account:write',
-      ],
-      token_endpoint_auth_signing_alg_values_supported: [deps.keys.options.alg],
+      scopes_supported: SCOPES,
+      // Not registered in RFC 8414, which has no field for access-token algorithms; named after
+      // its registered cousins so a verifier can pin its one-algorithm allow-list from here.
+      access_token_signing_alg_values_supported: [deps.keys.options.alg],
       dpop_signing_alg_values_supported: ['ES256'],
       response_types_supported: [],
       grant_types_supported: [],
