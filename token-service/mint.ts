@@ -66,6 +66,7 @@ export async function mintToken(
     iat,
     exp: iat + ttl,
     jti: newJti(),
+    tessera_mode: partner.mode,
     ...(request.dpop_jkt ? { cnf: { jkt: request.dpop_jkt } } : {}),
   };
   const { token, kid } = ctx.keys.sign(claims);

@@ -59,6 +59,8 @@ export const TokenClaims = z.object({
   nbf: z.optional(z.int()),
   jti: z.string().check(z.minLength(16), z.maxLength(64)),
   cnf: z.optional(z.object({ jkt: JwkThumbprint })),
+  /** The partner's mode: a sandbox honours `Tessera-Simulate` only for `test`. */
+  tessera_mode: z.optional(z.enum(['test', 'live'])),
 });
 export type TokenClaims = z.infer<typeof TokenClaims>;
 

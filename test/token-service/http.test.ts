@@ -88,6 +88,7 @@ describe('POST /v1/tokens mints RFC 9068 tokens', () => {
     assert.equal(payload.origin, 'https://shop.example');
     assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 300);
     assert.equal(typeof payload.jti, 'string');
+    assert.equal(payload.tessera_mode, 'test', 'the partner mode rides along for sandboxes');
     assert.equal(new Date(body.expires_at).getTime(), (payload.exp ?? 0) * 1000);
   });
 

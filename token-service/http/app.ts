@@ -1,4 +1,4 @@
-import { createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import * as z from 'zod/mini';
@@ -10,7 +10,6 @@ import {
   TesseraError,
   TokenClaims,
   TokenRequest,
-  type ErrorCode,
 } from '../../contracts/index.ts';
 import type { AuditWriter } from '../audit.ts';
 import type { KeyRing } from '../keys.ts';
@@ -20,7 +19,8 @@ import { mintToken } from '../mint.ts';
 import type { Partners } from '../partners.ts';
 import type { PartnerRateLimiter } from '../rate-limit.ts';
 import type { TokenStore } from '../store/types.ts';
-import { bearer, readJson, requestIdOf, sendError } from './errors.ts';
+import { applyRateLimit, instrument, type CommonVariables } from './common.ts';
+import { bearer, readJson, sendError } from './errors.ts';
 
 z.config(z.locales.en());
 
@@ -39,58 +39,12 @@ export interface AppDeps {
   revocationsMaxAgeSec: number;
 }
 
-type Env = {
-  Variables: {
-    requestId: string;
-    errorCode?: ErrorCode;
-    partnerId?: string;
-    issued?: Record<string, unknown>;
-  };
-};
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+type Env = { Variables: CommonVariables };
 
 export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
-  const { log, metrics } = deps;
-
-  // Request id in (when well-formed), echoed out, on every log line; then one access-log line.
-  app.use(async (c, next) => {
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    c.set('requestId', requestId);
-    c.header('X-Request-Id', requestId);
-    const started = performance.now();
-    await next();
-    const seconds = (performance.now() - started) / 1000;
-    const route = c.req.routePath || 'unmatched';
-    metrics.latency.observe({ route, method: c.req.method, status: String(c.res.status) }, seconds);
-    const code = c.get('errorCode');
-    if (code) metrics.refusals.inc({ code });
-    // One line per request; a mint's issuance details ride on it rather than costing a second line.
-    const issued = c.get('issued');
-    log.info(
-      {
-        request_id: requestId,
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round(seconds * 1e4) / 10,
-        partner_id: c.get('partnerId'),
-        code,
-        ...issued,
-      },
-      issued ? 'token issued' : 'request',
-    );
-  });
-
-  app.onError((error, c) => {
-    if (error instanceof TesseraError)
-      return sendError(c, error.code, error.message, error.details);
-    log.error({ request_id: requestIdOf(c), err: error }, 'unhandled error');
-    return sendError(c, 'internal_error');
-  });
-  app.notFound((c) => sendError(c, 'not_found', `Nothing at ${c.req.method} ${c.req.path}.`));
+  const { metrics } = deps;
+  instrument(app, deps.log, metrics);
 
   // --- minting -------------------------------------------------------------------------------
   app.post('/v1/tokens', async (c) => {
@@ -100,21 +54,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
       partnerId = auth.partner.id;
       c.set('partnerId', partnerId);
       const rate = await deps.limiter.consume(partnerId, auth.partner.rate_limit);
-      c.header('RateLimit-Limit', String(rate.limit));
-      c.header('RateLimit-Remaining', String(rate.remaining));
-      c.header('RateLimit-Reset', String(rate.resetSec));
-      if (!rate.allowed) {
-        c.header('Retry-After', String(rate.resetSec));
-        throw new TesseraError(
-          'rate_limited',
-          `Rate limit of ${auth.partner.rate_limit.per_second}/s (burst ${auth.partner.rate_limit.burst}) exceeded; retry after ${rate.resetSec} s.`,
-          { retry_after_seconds: rate.resetSec },
-        );
-      }
+      const limit = auth.partner.rate_limit;
+      applyRateLimit(c, rate, `Rate limit of ${limit.per_second}/s (burst ${limit.burst})`);
       const body = await readJson(c, TokenRequest);
       const minted = await mintToken(deps, auth, body, { requestId: c.get('requestId') });
       metrics.tokensMinted.inc({ partner_id: partnerId, outcome: 'ok' });
-      c.set('issued', {
+      // One line per request: the issuance details ride on the access-log line.
+      c.set('logMessage', 'token issued');
+      c.set('logFields', {
         jti: minted.jti,
         sub: body.subject,
         scopes: minted.scopes,
