@@ -333,6 +333,13 @@ export const ERROR_CATALOGUE = {
     action: 'Complete the fields named and submit again.',
   },
 
+  simulation_not_allowed: {
+    status: 403,
+    retryable: false,
+    meaning: '`Tessera-Simulate` was sent with a live-mode token; failures can be rehearsed only in test mode.',
+    action: 'Drop the header, or use a test-mode partner key.',
+  },
+
   // --- raised by widgets, never sent by a server ---
   network_error: {
     status: null,
