@@ -1,7 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as z from 'zod/mini';
 import {
+  DEFAULT_RATE_LIMIT,
   ERROR_CATALOGUE,
+  RateLimit,
   PartnerCreate,
   PartnerUpdate,
   SCOPES,
@@ -12,6 +14,8 @@ import {
   type PartnerKey,
   type SigningKey,
 } from '../contracts/index.ts';
+import { coreApiCommands } from '../core-api/cli.ts';
+import { startStack } from './stack.ts';
 import { openAdminOps, type AdminOps } from '../token-service/admin/ops.ts';
 import { tokenServiceConfig } from '../token-service/config.ts';
 import { createLogger } from '../token-service/log.ts';
@@ -36,6 +40,12 @@ function positiveInt(value: string): number {
     throw new InvalidArgumentError('must be a whole number above 0.');
   return parsed;
 }
+/** `--rate`/`--burst` over a current limit; a burst never below the rate it sits on. */
+function rateLimitFrom(options: { rate?: number; burst?: number }, current: RateLimit): RateLimit {
+  const per_second = options.rate ?? current.per_second;
+  return { per_second, burst: options.burst ?? Math.max(current.burst, per_second) };
+}
+
 const collect = (value: string, previous: string[] = []) => [
   ...previous,
   ...value.split(',').filter(Boolean),
@@ -98,7 +108,7 @@ export function buildProgram(): Command {
     const config = tokenServiceConfig({ dataDir: globals(command).dataDir });
     const ops = await openAdminOps(
       config,
-      createLogger(process.env.TESSERA_LOG_LEVEL ?? 'error', 2),
+      createLogger(process.env.TESSERA_LOG_LEVEL ?? 'warn', 2),
     );
     try {
       return await action(ops);
@@ -189,12 +199,7 @@ export function buildProgram(): Command {
           max_ttl_seconds: options.maxTtl,
           require_dpop: Boolean(options.requireDpop),
           ...(options.rate || options.burst
-            ? {
-                rate_limit: {
-                  per_second: options.rate ?? 50,
-                  burst: options.burst ?? Math.max(100, options.rate ?? 50),
-                },
-              }
+            ? { rate_limit: rateLimitFrom(options, DEFAULT_RATE_LIMIT) }
             : {}),
         });
         const created = await admin(command, (ops) => ops.createPartner(input));
@@ -261,15 +266,18 @@ export function buildProgram(): Command {
           scopes: options.scopes,
           max_ttl_seconds: options.maxTtl,
           require_dpop: options.requireDpop,
-          rate_limit:
-            options.rate || options.burst
-              ? {
-                  per_second: options.rate ?? 50,
-                  burst: options.burst ?? Math.max(100, options.rate ?? 50),
-                }
-              : undefined,
         });
-        const updated = await admin(command, (ops) => ops.updatePartner(id, patch));
+        const updated = await admin(command, async (ops) => {
+          // One of --rate/--burst alone keeps the other as it is.
+          const rate_limit =
+            options.rate || options.burst
+              ? rateLimitFrom(options, (await ops.showPartner(id)).partner.rate_limit)
+              : undefined;
+          return ops.updatePartner(
+            id,
+            rate_limit ? { ...patch, rate_limit: validate(RateLimit, rate_limit) } : patch,
+          );
+        });
         out(command).print(updated, () => partnerLines(updated));
       },
     );
@@ -334,6 +342,58 @@ export function buildProgram(): Command {
       );
       if (!result.rotated) process.exitCode = 1;
     });
+  program
+    .command('start')
+    .description(
+      'npm start: the token service and the core API, with a demo partner and seeded data (kept across starts)',
+    )
+    .addOption(
+      new Option('--port <port>', 'token service port (default 4000, env PORT)').argParser(port),
+    )
+    .addOption(
+      new Option(
+        '--core-api-port <port>',
+        'core API port (default 4100, env TESSERA_CORE_API_PORT)',
+      ).argParser(port),
+    )
+    .action(async (options: { port?: number; coreApiPort?: number }, command: Command) => {
+      const stack = await startStack({
+        dataDir: globals(command).dataDir,
+        tokenServicePort: options.port,
+        coreApiPort: options.coreApiPort,
+      });
+      const { demo } = stack;
+      out(command).print(
+        { token_service: stack.tokenService.url, core_api: stack.coreApi.url, demo },
+        () =>
+          [
+            '',
+            'Tessera is running. Ctrl-C stops everything.',
+            `  token service  ${stack.tokenService.url}`,
+            `  core API       ${stack.coreApi.url}`,
+            `  demo partner   ${demo.partner_id} (test mode, origin ${demo.origin})`,
+            `  secret key     ${demo.secret_key}   (kept in the data dir's demo.json)`,
+            `  demo account   ${demo.seed.account_id}`,
+            `  quotes         open ${demo.seed.quotes.open}, expired ${demo.seed.quotes.expired}, accepted ${demo.seed.quotes.accepted}`,
+            `  onboarding     ${demo.seed.onboarding_id}`,
+            '',
+            'Mint a widget token:',
+            `  curl -s ${stack.tokenService.url}/v1/tokens -H 'Authorization: Bearer ${demo.secret_key}' -H 'Content-Type: application/json' \\`,
+            `    -d '{"subject":"${demo.seed.account_id}","scopes":["quote:read"],"origin":"${demo.origin}"}'`,
+          ].join('\n'),
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => void stack.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  coreApiCommands(program, {
+    print: (command, value, human) => out(command).print(value, human),
+    globals,
+    port,
+  });
   return program;
 }
 

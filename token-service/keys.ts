@@ -1,4 +1,4 @@
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { SigningKey } from '../contracts/index.ts';
 import type { Kek } from './kek.ts';
@@ -30,6 +30,7 @@ interface Signer {
  */
 export class KeyRing {
   #rows: SigningKeyRow[] = [];
+  #verificationKeys = new Map<string, { key: KeyObject; alg: SigningAlg }>();
   #signer: Signer | null = null;
   #jwks = '{"keys":[]}';
   readonly #store: TokenStore;
@@ -73,7 +74,25 @@ export class KeyRing {
         header,
       };
     }
-    const published = this.#rows.filter((row) => row.state !== 'retired');
+    // A retiring key leaves the JWKS once every token it signed has expired, rotation or not.
+    const now = Date.now();
+    const published = this.#rows.filter(
+      (row) =>
+        row.state !== 'retired' &&
+        !(row.state === 'retiring' && row.remove_after && row.remove_after.getTime() < now),
+    );
+    const previous = this.#verificationKeys;
+    this.#verificationKeys = new Map(
+      published.map((row) => [
+        row.kid,
+        {
+          key:
+            previous.get(row.kid)?.key ??
+            createPublicKey({ key: row.public_jwk as never, format: 'jwk' }),
+          alg: row.alg,
+        },
+      ]),
+    );
     this.#jwks = JSON.stringify({
       keys: published.map((row) => ({ ...row.public_jwk, kid: row.kid, alg: row.alg, use: 'sig' })),
     });
@@ -95,12 +114,9 @@ export class KeyRing {
     return this.#signer !== null;
   }
 
-  /** The public JWK of a published key, for introspection. */
-  publicJwk(kid: string): Record<string, unknown> | undefined {
-    const row = this.#rows.find(
-      (candidate) => candidate.kid === kid && candidate.state !== 'retired',
-    );
-    return row?.public_jwk;
+  /** The public key of a published key, for introspection; its own `alg`, whatever signs now. */
+  verificationKey(kid: string): { key: KeyObject; alg: SigningAlg } | undefined {
+    return this.#verificationKeys.get(kid);
   }
 
   /** The JWKS document, pre-serialised: it is served often and changes rarely. */

@@ -4,11 +4,12 @@ import { pino, type Logger } from 'pino';
 export function createLogger(
   level = process.env.TESSERA_LOG_LEVEL ?? 'info',
   fd: 1 | 2 = 1,
+  service = 'token-service',
 ): Logger {
   return pino(
     {
       level,
-      base: { service: 'token-service' },
+      base: { service },
       redact: {
         paths: [
           'secret',

@@ -18,7 +18,8 @@ import type { PartnerKeyRow, PartnerRow } from './store/types.ts';
 export function tokenTtl(partner: PartnerRow, requested: number | undefined): number {
   const floor = partner.mode === 'test' ? MIN_TEST_TOKEN_TTL_SECONDS : MIN_LIVE_TOKEN_TTL_SECONDS;
   const cap = Math.min(partner.max_ttl_seconds, MAX_TOKEN_TTL_SECONDS);
-  return Math.max(floor, Math.min(requested ?? DEFAULT_TOKEN_TTL_SECONDS, cap));
+  // The partner's own maximum wins even over the live-mode floor: it is the partner's choice.
+  return Math.min(cap, Math.max(floor, requested ?? DEFAULT_TOKEN_TTL_SECONDS));
 }
 
 export interface MintContext {

@@ -17,10 +17,16 @@ export interface RateDecision {
 }
 
 /**
- * Per-partner token bucket: `per_second` sustained, plus `burst - per_second` extra tokens that
- * refill over `burst / per_second` seconds (rate-limiter-flexible's BurstyRateLimiter). In memory
- * by default; through Redis when a client is given, so several instances share one budget.
+ * Per-partner limit (rate-limiter-flexible's BurstyRateLimiter): `per_second` in every one-second
+ * window, plus a reserve of `burst - per_second` for spikes that refills over
+ * `10 × burst / per_second` seconds, so the sustained rate stays within 5 % of `per_second`.
+ * The headers describe the one-second window. In memory by default; through Redis when a client
+ * is given, so several instances share one budget.
  */
+export function reserveRefillSeconds(limit: RateLimit): number {
+  return Math.max(1, Math.ceil((10 * limit.burst) / limit.per_second));
+}
+
 export class PartnerRateLimiter {
   readonly #redis: Redis | null;
   readonly #limiters = new Map<string, BurstyRateLimiter | RateLimiterAbstract>();
@@ -35,7 +41,7 @@ export class PartnerRateLimiter {
       const res = await limiter.consume(partnerId);
       return {
         allowed: true,
-        limit: limit.burst,
+        limit: limit.per_second,
         remaining: Math.max(0, res.remainingPoints),
         resetSec: Math.ceil(res.msBeforeNext / 1000),
       };
@@ -43,7 +49,7 @@ export class PartnerRateLimiter {
       if (rejection instanceof RateLimiterRes) {
         return {
           allowed: false,
-          limit: limit.burst,
+          limit: limit.per_second,
           remaining: 0,
           resetSec: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
         };
@@ -62,11 +68,7 @@ export class PartnerRateLimiter {
         extra > 0
           ? new BurstyRateLimiter(
               base,
-              this.#make(
-                `tessera:rlb:${id}`,
-                extra,
-                Math.max(1, Math.ceil(limit.burst / limit.per_second)),
-              ),
+              this.#make(`tessera:rlb:${id}`, extra, reserveRefillSeconds(limit)),
             )
           : base;
       this.#limiters.set(id, limiter);

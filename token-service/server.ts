@@ -3,6 +3,7 @@ import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Redis } from 'ioredis';
+import { TesseraError } from '../contracts/index.ts';
 import { AuditWriter } from './audit.ts';
 import { stateDir, type TokenServiceConfig } from './config.ts';
 import { createApp } from './http/app.ts';
@@ -24,6 +25,21 @@ export interface ServiceAdvert {
 
 export const advertPath = (root: string) => join(stateDir(root), 'service.json');
 export const lockPath = (root: string) => join(stateDir(root), 'lock');
+
+/** The admin credential as a client knows it: TESSERA_ADMIN_TOKEN, else the state dir's file; never created. */
+export async function readAdminToken(
+  config: Pick<TokenServiceConfig, 'adminToken' | 'dataDir'>,
+): Promise<string> {
+  if (config.adminToken) return config.adminToken;
+  try {
+    return (await readFile(join(stateDir(config.dataDir), 'admin-token'), 'utf8')).trim();
+  } catch {
+    throw new TesseraError(
+      'admin_unauthorized',
+      'The running service was started with its own TESSERA_ADMIN_TOKEN: set the same one for the CLI.',
+    );
+  }
+}
 
 /** The admin credential: TESSERA_ADMIN_TOKEN, else one generated into the state dir (mode 0600). */
 export async function loadAdminToken(
@@ -59,8 +75,9 @@ export async function openCore(config: TokenServiceConfig, log: Logger): Promise
   const release = config.databaseUrl
     ? () => Promise.resolve()
     : await acquireLock(lockPath(config.dataDir), `The embedded database in ${dir}`);
+  let store: TokenStore | null = null;
   try {
-    const store = await openTokenStore({
+    store = await openTokenStore({
       databaseUrl: config.databaseUrl,
       dataDir: join(dir, 'db'),
     });
@@ -72,16 +89,19 @@ export async function openCore(config: TokenServiceConfig, log: Logger): Promise
       clockSkewSec: 30,
     });
     await keys.init();
+    const opened = store;
     return {
-      store,
-      partners: new Partners(store),
+      store: opened,
+      partners: new Partners(opened),
       keys,
       async close() {
-        await store.close();
+        await opened.close();
         await release();
       },
     };
   } catch (error) {
+    // Close before unlocking: an open database must never be left behind an unlocked dir.
+    await store?.close();
     await release();
     throw error;
   }
@@ -192,7 +212,7 @@ export async function startTokenService(
 }
 
 /** Redis for shared rate limits: it must answer at start, so a typo in REDIS_URL is found at once. */
-async function connectRedis(url: string, log: Logger): Promise<Redis> {
+export async function connectRedis(url: string, log: Logger): Promise<Redis> {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -216,7 +236,7 @@ async function connectRedis(url: string, log: Logger): Promise<Redis> {
   return redis;
 }
 
-function listen(
+export function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   hostname: string,
   port: number,

@@ -336,7 +336,8 @@ export const ERROR_CATALOGUE = {
   simulation_not_allowed: {
     status: 403,
     retryable: false,
-    meaning: '`Tessera-Simulate` was sent with a live-mode token; failures can be rehearsed only in test mode.',
+    meaning:
+      '`Tessera-Simulate` was sent with a live-mode token; failures can be rehearsed only in test mode.',
     action: 'Drop the header, or use a test-mode partner key.',
   },
 

@@ -21,12 +21,19 @@ export const OriginRule = z
     ),
   );
 
-export const RateLimit = z.object({
-  /** Sustained tokens per second. */
-  per_second: z.int().check(z.minimum(1), z.maximum(10_000)),
-  /** Tokens that may be minted at once before the sustained rate applies. */
-  burst: z.int().check(z.minimum(1), z.maximum(100_000)),
-});
+export const RateLimit = z
+  .object({
+    /** Sustained tokens per second. */
+    per_second: z.int().check(z.minimum(1), z.maximum(10_000)),
+    /** Tokens that may be minted at once before the sustained rate applies; at least `per_second`. */
+    burst: z.int().check(z.minimum(1), z.maximum(100_000)),
+  })
+  .check(
+    z.refine((limit) => limit.burst >= limit.per_second, {
+      message: 'burst must be at least per_second',
+      path: ['burst'],
+    }),
+  );
 export type RateLimit = z.infer<typeof RateLimit>;
 export const DEFAULT_RATE_LIMIT: RateLimit = { per_second: 50, burst: 100 };
 

@@ -23,7 +23,7 @@ describe('per-partner rate limit, in memory', () => {
     const refused = limited[0]!;
     assert.equal(refused.body.error?.code, 'rate_limited');
     assert.ok(Number(refused.headers.get('retry-after')) >= 1);
-    assert.equal(refused.headers.get('ratelimit-limit'), '5');
+    assert.equal(refused.headers.get('ratelimit-limit'), '2', 'the limit of the one-second window');
     assert.equal(refused.headers.get('ratelimit-remaining'), '0');
     assert.ok(ok[0]!.headers.get('ratelimit-remaining'));
   });
@@ -34,6 +34,31 @@ describe('per-partner rate limit, in memory', () => {
     assert.equal((await service.mint(a.key.secret, mintBody())).status, 201);
     assert.equal((await service.mint(a.key.secret, mintBody())).status, 429);
     assert.equal((await service.mint(b.key.secret, mintBody())).status, 201);
+  });
+
+  it('spends the burst reserve once: the next second allows only the sustained rate', async () => {
+    const { key } = await service.createPartner({ rate_limit: { per_second: 2, burst: 6 } });
+    const first = await burstOf(service, key.secret, 10);
+    assert.equal(first.filter((response) => response.status === 201).length, 6);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = await burstOf(service, key.secret, 10);
+    assert.equal(second.filter((response) => response.status === 201).length, 2);
+  });
+
+  it('refuses a burst below the sustained rate, naming the field', async () => {
+    const response = await service.admin<{
+      error: { code: string; details: { fields: { path: string }[] } };
+    }>('POST', '/partners', {
+      name: 'Odd limits',
+      origins: ['https://shop.example'],
+      scopes: ['quote:read'],
+      rate_limit: { per_second: 50, burst: 3 },
+    });
+    assert.equal(response.status, 400);
+    assert.deepEqual(
+      response.body.error.details.fields.map((field) => field.path),
+      ['rate_limit.burst'],
+    );
   });
 
   it('refills at the sustained rate', async () => {

@@ -12,7 +12,7 @@ import {
 import type { TokenServiceConfig } from '../config.ts';
 import { processAlive } from '../lock.ts';
 import type { Logger } from '../log.ts';
-import { advertPath, loadAdminToken, openCore, type Core, type ServiceAdvert } from '../server.ts';
+import { advertPath, readAdminToken, openCore, type Core, type ServiceAdvert } from '../server.ts';
 
 /** Everything an operator can do; the CLI holds one of these, local or remote, and cannot tell which. */
 export interface AdminOps {
@@ -167,7 +167,7 @@ export async function openAdminOps(
       .then((text) => JSON.parse(text) as ServiceAdvert)
       .catch(() => null);
     if (advert && processAlive(advert.pid)) {
-      return Object.assign(new RemoteAdminOps(advert.url, await loadAdminToken(config)), {
+      return Object.assign(new RemoteAdminOps(advert.url, await readAdminToken(config)), {
         via: 'remote' as const,
       });
     }

@@ -1,4 +1,3 @@
-import { createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import * as z from 'zod/mini';
@@ -20,7 +19,7 @@ import type { Partners } from '../partners.ts';
 import type { PartnerRateLimiter } from '../rate-limit.ts';
 import type { TokenStore } from '../store/types.ts';
 import { applyRateLimit, instrument, type CommonVariables } from './common.ts';
-import { bearer, readJson, sendError } from './errors.ts';
+import { MAX_BODY_BYTES, bearer, isAdmin, readJson, sendError } from './errors.ts';
 
 z.config(z.locales.en());
 
@@ -100,6 +99,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
         'RFC 7662: send `token=…` as application/x-www-form-urlencoded.',
       );
     }
+    if (Number(c.req.header('content-length') ?? 0) > MAX_BODY_BYTES) {
+      throw new TesseraError('body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    }
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token : '';
     if (!token)
@@ -173,13 +175,6 @@ export function createApp(deps: AppDeps): Hono<Env> {
   return app;
 }
 
-function isAdmin(credential: string | undefined, adminToken: string): boolean {
-  if (!credential) return false;
-  const a = Buffer.from(credential);
-  const b = Buffer.from(adminToken);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 const SuspendBody = z.optional(z.strictObject({}));
 const RotateBody = z.strictObject({ force: z.optional(z.boolean()) });
 
@@ -244,23 +239,18 @@ async function optionalJson<S extends z.ZodMiniType>(
   return readJson(c, schema);
 }
 
-const publicKeys = new WeakMap<KeyRing, Map<string, KeyObject>>();
-
 /** The token's claims when it is one of ours, still valid and not revoked; otherwise null. */
 async function introspect(deps: AppDeps, token: string): Promise<TokenClaims | null> {
   if (token.length > 8192) return null;
   try {
     const { kid } = decodeProtectedHeader(token);
-    const jwk = kid ? deps.keys.publicJwk(kid) : undefined;
-    if (!kid || !jwk) return null;
-    let cache = publicKeys.get(deps.keys);
-    if (!cache) publicKeys.set(deps.keys, (cache = new Map<string, KeyObject>()));
-    let key = cache.get(kid);
-    if (!key) cache.set(kid, (key = createPublicKey({ key: jwk as never, format: 'jwk' })));
-    const { payload } = await jwtVerify(token, key, {
+    const published = kid ? deps.keys.verificationKey(kid) : undefined;
+    if (!published) return null;
+    const { payload } = await jwtVerify(token, published.key, {
       issuer: deps.issuer,
       audience: deps.audience,
-      algorithms: [deps.keys.options.alg],
+      // The key's own algorithm: tokens of keys from before an algorithm change stay valid.
+      algorithms: [published.alg],
       typ: 'at+jwt',
       clockTolerance: 30,
     });

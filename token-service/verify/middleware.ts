@@ -12,6 +12,8 @@ import type { VerifiedToken, Verifier } from './verifier.ts';
 export interface TokenVariables {
   token: VerifiedToken;
   requestId?: string;
+  /** Set on refusal, for an access log that counts refusals by code. */
+  errorCode?: ErrorCode;
 }
 export type TokenEnv = { Variables: TokenVariables };
 
@@ -77,6 +79,7 @@ export function requireToken(verifier: Verifier, ...scopes: Scope[]): Middleware
       );
     } catch (caught) {
       const error = caught instanceof TesseraError ? caught : new TesseraError('internal_error');
+      c.set('errorCode', error.code);
       const requestId = resolveRequestId(c.get('requestId'), c.req.header('x-request-id'));
       const envelope: ErrorEnvelope = {
         error: {
