@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ErrorEnvelope, PartnerId, TesseraError } from '../contracts/index.ts';
+import { processAlive } from '../token-service/lock.ts';
+import { readAdminToken } from '../token-service/server.ts';
+import { coreApiConfig, type CoreApiConfig } from './config.ts';
+import { seedDemo, type SeedResult } from './seed.ts';
+import { coreAdvertPath, openCore, startCoreApi } from './server.ts';
+
+interface Io {
+  print: (command: Command, value: unknown, human: () => string) => void;
+  globals: (command: Command) => { dataDir?: string };
+  port: (value: string) => number;
+}
+
+/** Seeds through the running core API when it holds the embedded database, else directly. */
+export async function seed(config: CoreApiConfig, partnerId: string): Promise<SeedResult> {
+  const parsed = PartnerId.safeParse(partnerId);
+  if (!parsed.success)
+    throw new TesseraError(
+      'validation_failed',
+      `--partner must be a partner id (ptn_…), got "${partnerId}".`,
+      { fields: [{ path: 'partner', code: 'invalid_format', message: 'not a partner id' }] },
+    );
+  if (!config.databaseUrl) {
+    const advert = await readFile(coreAdvertPath(config.dataDir), 'utf8')
+      .then((text) => JSON.parse(text) as { pid: number; url: string })
+      .catch(() => null);
+    if (advert && processAlive(advert.pid)) {
+      const response = await fetch(`${advert.url}/admin/v1/seed`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await readAdminToken({ adminToken: config.adminToken, dataDir: config.dataDir })}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ partner_id: partnerId }),
+      });
+      const body: unknown = await response.json();
+      if (response.ok) return body as SeedResult;
+      const envelope = ErrorEnvelope.safeParse(body);
+      throw envelope.success
+        ? new TesseraError(envelope.data.error.code, envelope.data.error.message)
+        : new TesseraError('internal_error', `The core API answered ${response.status}.`);
+    }
+  }
+  const core = await openCore(config);
+  try {
+    return await seedDemo(core.store, { partnerId });
+  } finally {
+    await core.close();
+  }
+}
+
+export function coreApiCommands(program: Command, io: Io): void {
+  const coreApi = program
+    .command('core-api')
+    .description('the reference core API (sandbox) the widgets call');
+  coreApi
+    .command('start', { isDefault: true })
+    .description('start the core API (stops cleanly on Ctrl-C)')
+    .addOption(
+      new Option(
+        '--port <port>',
+        'port to listen on (default 4100, env TESSERA_CORE_API_PORT)',
+      ).argParser(io.port),
+    )
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option(
+      '--token-service <url>',
+      'the token service to trust (default http://127.0.0.1:4000, env TESSERA_TOKEN_SERVICE_URL)',
+    )
+    .action(
+      async (
+        options: { port?: number; host?: string; tokenService?: string },
+        command: Command,
+      ) => {
+        const config = coreApiConfig({
+          port: options.port,
+          host: options.host,
+          tokenServiceUrl: options.tokenService,
+          dataDir: io.globals(command).dataDir,
+        });
+        const api = await startCoreApi(config);
+        io.print(
+          command,
+          { url: api.url, token_service: config.tokenServiceUrl, data_dir: config.dataDir },
+          () =>
+            `Core API on ${api.url} (trusting ${config.tokenServiceUrl}, data in ${config.dataDir}). Ctrl-C stops it.`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => void api.close().then(resolve);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      },
+    );
+  coreApi
+    .command('seed')
+    .description(
+      'create a demo account linked to a partner, with quotes and an onboarding application',
+    )
+    .requiredOption('--partner <id>', 'the partner that may act for the demo account (ptn_…)')
+    .action(async (options: { partner: string }, command: Command) => {
+      const result = await seed(
+        coreApiConfig({ dataDir: io.globals(command).dataDir }),
+        options.partner,
+      );
+      io.print(command, result, () =>
+        [
+          `Demo account ${result.account_id} linked to ${options.partner}`,
+          `  quotes: open ${result.quotes.open}, expired ${result.quotes.expired}, accepted ${result.quotes.accepted}`,
+          `  onboarding in progress: ${result.onboarding_id}`,
+        ].join('\n'),
+      );
+    });
+}

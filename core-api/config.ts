@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { dataDir } from '../token-service/config.ts';
+
+export interface CoreApiConfig {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Where the token service answers; issuer, audience and keys are discovered from it (RFC 8414). */
+  tokenServiceUrl: string;
+  /** Expected `aud`; unset: the token service's advertised `tessera_audience`. */
+  audience: string | undefined;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  adminToken: string | undefined;
+  subjectRatePerSecond: number;
+  subjectRateBurst: number;
+  /** How long to wait for the token service at start before giving up. */
+  discoveryTimeoutMs: number;
+  logLevel: string;
+}
+
+export const DEFAULT_CORE_API_PORT = 4100;
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new Error(`${name} must be a whole number, got "${value}".`);
+  return parsed;
+}
+
+export function coreApiConfig(
+  flags: { port?: number; host?: string; dataDir?: string; tokenServiceUrl?: string } = {},
+  env: Record<string, string | undefined> = process.env,
+): CoreApiConfig {
+  return {
+    dataDir: dataDir(flags.dataDir, env),
+    host: flags.host ?? env.TESSERA_HOST ?? '127.0.0.1',
+    port:
+      flags.port ?? int(env.TESSERA_CORE_API_PORT, DEFAULT_CORE_API_PORT, 'TESSERA_CORE_API_PORT'),
+    tokenServiceUrl: (
+      flags.tokenServiceUrl ??
+      env.TESSERA_TOKEN_SERVICE_URL ??
+      'http://127.0.0.1:4000'
+    ).replace(/\/$/, ''),
+    audience: env.TESSERA_AUDIENCE || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    adminToken: env.TESSERA_ADMIN_TOKEN || undefined,
+    subjectRatePerSecond:
+      int(env.TESSERA_CORE_RATE_PER_SECOND, 20, 'TESSERA_CORE_RATE_PER_SECOND') || 20,
+    subjectRateBurst: int(env.TESSERA_CORE_RATE_BURST, 60, 'TESSERA_CORE_RATE_BURST') || 60,
+    discoveryTimeoutMs: int(
+      env.TESSERA_DISCOVERY_TIMEOUT_MS,
+      30_000,
+      'TESSERA_DISCOVERY_TIMEOUT_MS',
+    ),
+    logLevel: env.TESSERA_LOG_LEVEL ?? 'info',
+  };
+}
+
+/** The core API's corner of the data dir: its own embedded database (one process each). */
+export const coreStateDir = (root: string) => join(root, 'core-api');

@@ -1,0 +1,154 @@
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import * as z from 'zod/mini';
+import { PartnerId } from '../contracts/index.ts';
+import {
+  createHttpMetrics,
+  instrument,
+  type CommonVariables,
+} from '../token-service/http/common.ts';
+import { bearer, isAdmin, readJson, sendError } from '../token-service/http/errors.ts';
+import { acquireLock } from '../token-service/lock.ts';
+import { createLogger, type Logger } from '../token-service/log.ts';
+import { PartnerRateLimiter } from '../token-service/rate-limit.ts';
+import { connectRedis, listen, loadAdminToken } from '../token-service/server.ts';
+import { createVerifier } from '../token-service/verify/index.ts';
+import { coreStateDir, type CoreApiConfig } from './config.ts';
+import { discover } from './discovery.ts';
+import { createCoreApp } from './http/app.ts';
+import { seedDemo } from './seed.ts';
+import { openCoreStore } from './store/sql-store.ts';
+import type { CoreStore } from './store/types.ts';
+
+export const coreAdvertPath = (root: string) => join(coreStateDir(root), 'service.json');
+
+/** The core API's store, locked when embedded (one process per PGlite directory). */
+export async function openCore(
+  config: CoreApiConfig,
+): Promise<{ store: CoreStore; close(): Promise<void> }> {
+  const dir = coreStateDir(config.dataDir);
+  await mkdir(dir, { recursive: true });
+  const release = config.databaseUrl
+    ? () => Promise.resolve()
+    : await acquireLock(join(dir, 'lock'), `The core API's embedded database in ${dir}`);
+  try {
+    const store = await openCoreStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: join(dir, 'db'),
+    });
+    return {
+      store,
+      async close() {
+        await store.close();
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+export interface RunningCoreApi {
+  url: string;
+  store: CoreStore;
+  close(): Promise<void>;
+}
+
+const SeedBody = z.strictObject({ partner_id: PartnerId });
+
+export async function startCoreApi(
+  config: CoreApiConfig,
+  log: Logger = createLogger(config.logLevel, 1, 'core-api'),
+): Promise<RunningCoreApi> {
+  const metadata = await discover(config.tokenServiceUrl, config.discoveryTimeoutMs, (problem) =>
+    log.info({ token_service: config.tokenServiceUrl, problem }, 'waiting for the token service'),
+  );
+  const core = await openCore(config);
+  const verifier = createVerifier({
+    issuer: metadata.issuer,
+    audience: config.audience ?? metadata.tessera_audience ?? 'tessera-core-api',
+    jwksUrl: metadata.jwks_uri,
+    revocationsUrl: metadata.tessera_revocations_uri,
+  });
+  let redis: Awaited<ReturnType<typeof connectRedis>> | null = null;
+  try {
+    redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
+  const adminToken = await loadAdminToken({
+    adminToken: config.adminToken,
+    dataDir: config.dataDir,
+  });
+
+  const app = new Hono<{ Variables: CommonVariables }>();
+  const metrics = createHttpMetrics();
+  // Admin routes first, behind the deployment's admin credential; everything else is the API.
+  const admin = new Hono<{ Variables: CommonVariables }>();
+  instrument(admin, log, metrics);
+  admin.use(async (c, next) => {
+    if (!isAdmin(bearer(c), adminToken)) return sendError(c, 'admin_unauthorized');
+    await next();
+  });
+  admin.post('/seed', async (c) => {
+    const body = await readJson(c, SeedBody);
+    return c.json(await seedDemo(core.store, { partnerId: body.partner_id }), 201);
+  });
+  app.route('/admin/v1', admin);
+  app.route(
+    '/',
+    createCoreApp({
+      store: core.store,
+      verifier,
+      limiter: new PartnerRateLimiter(redis),
+      subjectRateLimit: { per_second: config.subjectRatePerSecond, burst: config.subjectRateBurst },
+      metrics,
+      log,
+    }),
+  );
+
+  let server: ServerType;
+  try {
+    server = await listen(app.fetch, config.host, config.port);
+  } catch (error) {
+    verifier.close();
+    redis?.disconnect();
+    await core.close();
+    throw error;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (!config.databaseUrl)
+    await writeFile(coreAdvertPath(config.dataDir), JSON.stringify({ pid: process.pid, url }));
+  void verifier.warmUp();
+  log.info(
+    {
+      url,
+      token_service: config.tokenServiceUrl,
+      issuer: metadata.issuer,
+      storage: config.databaseUrl ? 'postgresql' : 'embedded',
+    },
+    'core API listening',
+  );
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    store: core.store,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        verifier.close();
+        redis?.disconnect();
+        if (!config.databaseUrl)
+          await unlink(coreAdvertPath(config.dataDir)).catch(() => undefined);
+        await core.close();
+        log.info('core API stopped');
+      })()),
+  };
+}

@@ -1,0 +1,121 @@
+import type { Db } from '../../token-service/store/db.ts';
+import { migrate, type Migration } from '../../token-service/store/migrations.ts';
+
+/**
+ * Its own bookkeeping table and lock: the core API may share a PostgreSQL database and schema with
+ * the token service, whose `schema_migrations` already records a version 1.
+ */
+export const CORE_MIGRATIONS_TABLE = 'core_schema_migrations';
+export const CORE_MIGRATION_LOCK_ID = 7_264_018_391;
+
+/**
+ * Append only: a released migration is never edited, a change is a new version. Versions are
+ * applied in array order. Resources are stored in their contracts/ v1 shapes; nested values that
+ * are only ever read and written whole (addresses, line items, drafts) are jsonb, and the store
+ * puts their keys back in the contracts' order on the way out.
+ */
+export const CORE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'core api initial schema',
+    sql: `
+      CREATE TABLE accounts (
+        id              text PRIMARY KEY,
+        legal_name      text NOT NULL,
+        billing_email   text NOT NULL,
+        phone           text,
+        billing_address jsonb NOT NULL,
+        tax_id          text,
+        currency        text NOT NULL,
+        version         integer NOT NULL CHECK (version >= 1),
+        created_at      timestamptz NOT NULL,
+        updated_at      timestamptz NOT NULL
+      );
+
+      -- No foreign key to partners: they live in the token service, possibly another database.
+      CREATE TABLE account_partners (
+        account_id text NOT NULL REFERENCES accounts (id),
+        partner_id text NOT NULL,
+        PRIMARY KEY (account_id, partner_id)
+      );
+
+      CREATE TABLE quotes (
+        id             text PRIMARY KEY,
+        number         text NOT NULL,
+        account_id     text NOT NULL REFERENCES accounts (id),
+        status         text NOT NULL
+                       CHECK (status IN ('draft', 'open', 'accepted', 'declined', 'expired')),
+        currency       text NOT NULL,
+        line_items     jsonb NOT NULL,
+        -- bigint: in minor units, int4 tops out at about 21 million in a two-digit currency.
+        subtotal       bigint NOT NULL CHECK (subtotal >= 0),
+        tax            bigint NOT NULL CHECK (tax >= 0),
+        total          bigint NOT NULL CHECK (total >= 0),
+        valid_until    timestamptz NOT NULL,
+        accepted_at    timestamptz,
+        accepted_by    jsonb,
+        declined_at    timestamptz,
+        decline_reason text,
+        version        integer NOT NULL CHECK (version >= 1)
+      );
+      CREATE INDEX quotes_account_id_idx ON quotes (account_id);
+
+      CREATE TABLE onboarding_applications (
+        id           text PRIMARY KEY,
+        account_id   text NOT NULL REFERENCES accounts (id),
+        status       text NOT NULL CHECK (status IN ('in_progress', 'submitted')),
+        current_step text NOT NULL
+                     CHECK (current_step IN ('company', 'contact', 'billing', 'review')),
+        steps        jsonb NOT NULL,
+        "values"     jsonb NOT NULL,
+        submitted_at timestamptz,
+        version      integer NOT NULL CHECK (version >= 1),
+        updated_at   timestamptz NOT NULL
+      );
+      -- Unique: "start" resumes the open application, so two concurrent starts must not both
+      -- create one; the loser gets a unique violation instead of a silent duplicate.
+      CREATE UNIQUE INDEX onboarding_one_in_progress_per_account
+        ON onboarding_applications (account_id) WHERE status = 'in_progress';
+
+      -- The outbox: written in the same transaction as the change it reports. No foreign keys:
+      -- the feed is an audit trail and outlives any row.
+      CREATE TABLE events (
+        cursor     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id         text NOT NULL UNIQUE,
+        partner_id text NOT NULL,
+        account_id text NOT NULL,
+        type       text NOT NULL CHECK (type IN
+                     ('quote.accepted', 'quote.declined', 'onboarding.submitted', 'account.updated')),
+        -- json, not jsonb: the resource as the API answered it, key order included.
+        data       json NOT NULL,
+        request_id text NOT NULL,
+        session_id text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX events_partner_cursor_idx ON events (partner_id, cursor);
+      -- A customer's token reads only its own account's events.
+      CREATE INDEX events_partner_account_cursor_idx ON events (partner_id, account_id, cursor);
+
+      CREATE TABLE idempotency_keys (
+        partner_id  text NOT NULL,
+        key         text NOT NULL,
+        fingerprint text NOT NULL,
+        status      integer NOT NULL,
+        -- json, not jsonb: a replay must answer the first response byte for byte, and jsonb
+        -- would reorder its keys.
+        body        json,
+        headers     json NOT NULL,
+        created_at  timestamptz NOT NULL,
+        PRIMARY KEY (partner_id, key)
+      );
+      CREATE INDEX idempotency_keys_created_at_idx ON idempotency_keys (created_at);
+    `,
+  },
+];
+
+export function migrateCore(
+  db: Db,
+  migrations: readonly Migration[] = CORE_MIGRATIONS,
+): Promise<void> {
+  return migrate(db, migrations, { table: CORE_MIGRATIONS_TABLE, lockKey: CORE_MIGRATION_LOCK_ID });
+}

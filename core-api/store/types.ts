@@ -1,0 +1,81 @@
+import type { Account, OnboardingApplication, Quote } from '../../contracts/index.ts';
+
+/**
+ * The core API's storage. Resources are kept in their contracts/ v1 shapes (ISO timestamps as
+ * strings), so what the store returns is what the API answers. Both implementations (embedded
+ * PGlite, PostgreSQL) pass test/core-api/store.suite.ts.
+ */
+
+export type DomainEventType =
+  'quote.accepted' | 'quote.declined' | 'onboarding.submitted' | 'account.updated';
+
+export interface DomainEvent {
+  /** Monotonic position in the feed; `GET /v1/events?after=` takes it as the cursor. */
+  cursor: number;
+  id: string;
+  partner_id: string;
+  account_id: string;
+  type: DomainEventType;
+  /** The resource after the change, in its v1 shape. */
+  data: Record<string, unknown>;
+  request_id: string;
+  session_id: string | null;
+  created_at: string;
+}
+
+export type NewDomainEvent = Omit<DomainEvent, 'cursor' | 'created_at'>;
+
+export interface IdempotencyRecord {
+  partner_id: string;
+  key: string;
+  /** SHA-256 of method, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+  created_at: string;
+}
+
+/** Reads and writes inside one transaction. `…ForUpdate` lock the row until it ends. */
+export interface CoreRepo {
+  isLinked(accountId: string, partnerId: string): Promise<boolean>;
+  linkAccount(accountId: string, partnerId: string): Promise<void>;
+
+  getAccount(id: string, opts?: { forUpdate?: boolean }): Promise<Account | null>;
+  insertAccount(account: Account): Promise<void>;
+  /** Replaces the row; the caller has bumped `version`. */
+  updateAccount(account: Account): Promise<void>;
+
+  getQuote(id: string, opts?: { forUpdate?: boolean }): Promise<Quote | null>;
+  insertQuote(quote: Quote): Promise<void>;
+  updateQuote(quote: Quote): Promise<void>;
+
+  getOnboarding(id: string, opts?: { forUpdate?: boolean }): Promise<OnboardingApplication | null>;
+  /** The account's application that is still in progress, if any (start resumes it). */
+  findOpenOnboarding(accountId: string): Promise<OnboardingApplication | null>;
+  insertOnboarding(application: OnboardingApplication): Promise<void>;
+  updateOnboarding(application: OnboardingApplication): Promise<void>;
+
+  appendEvent(event: NewDomainEvent): Promise<DomainEvent>;
+  /** The partner's events after `cursor`, oldest first; only one account's when `accountId` is given. */
+  listEvents(
+    partnerId: string,
+    after: number,
+    limit: number,
+    accountId?: string,
+  ): Promise<DomainEvent[]>;
+
+  getIdempotency(partnerId: string, key: string): Promise<IdempotencyRecord | null>;
+  /** Inserts; false when the (partner, key) pair exists already (a concurrent twin won). */
+  putIdempotency(record: IdempotencyRecord): Promise<boolean>;
+  /** Removes records created before `before` (kept at least 24 h). Returns how many. */
+  pruneIdempotency(before: string): Promise<number>;
+}
+
+export interface CoreStore extends CoreRepo {
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** Commits when `fn` resolves, rolls back when it throws. */
+  transaction<T>(fn: (repo: CoreRepo) => Promise<T>): Promise<T>;
+}
