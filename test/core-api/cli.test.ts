@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { Quote } from '../../contracts/index.ts';
+import { tempDir } from '../token-service/helpers.ts';
+
+const BIN = new URL('../../bin/tessera.js', import.meta.url).pathname;
+const ENV = {
+  ...process.env,
+  TESSERA_KEK: 'dGVzdC1rZWstMzItYnl0ZXMtZm9yLXRlc3RzLW9ubHk',
+  TESSERA_LOG_LEVEL: 'warn',
+};
+
+interface Started {
+  token_service: string;
+  core_api: string;
+  demo: {
+    partner_id: string;
+    secret_key: string;
+    origin: string;
+    seed: { account_id: string; quotes: { open: string } };
+  };
+}
+
+/** `tessera start` (what `npm start` runs) as a real process, on free ports. */
+function start(dataDir: string): Promise<{ info: Started; stop(): Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [BIN, '--json', '--data-dir', dataDir, 'start', '--port', '0', '--core-api-port', '0'],
+      { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      try {
+        const info = JSON.parse(stdout) as Started;
+        resolve({
+          info,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', (code) => done(code));
+              child.kill('SIGINT');
+            }),
+        });
+      } catch {
+        /* not all of it yet */
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`tessera start exited ${code}: ${stderr}`)));
+  });
+}
+
+async function readQuote(info: Started): Promise<Quote> {
+  const minted = await fetch(`${info.token_service}/v1/tokens`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${info.demo.secret_key}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      subject: info.demo.seed.account_id,
+      scopes: ['quote:read'],
+      origin: info.demo.origin,
+    }),
+  });
+  const { token } = (await minted.json()) as { token: string };
+  const response = await fetch(`${info.core_api}/v1/quotes/${info.demo.seed.quotes.open}`, {
+    headers: { authorization: `Bearer ${token}`, origin: info.demo.origin },
+  });
+  assert.equal(response.status, 200);
+  return Quote.parse(await response.json());
+}
+
+describe('tessera start (npm start)', () => {
+  it('starts the token service and the core API with a seeded demo, seeds more while running, stops cleanly, and resumes with the same data', async () => {
+    const dir = await tempDir();
+    const first = await start(dir);
+    assert.equal((await readQuote(first.info)).status, 'open');
+
+    const seeded = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        '--json',
+        '--data-dir',
+        dir,
+        'core-api',
+        'seed',
+        '--partner',
+        first.info.demo.partner_id,
+      ],
+      { env: ENV, encoding: 'utf8' },
+    );
+    assert.equal(seeded.status, 0, seeded.stderr);
+    const more = JSON.parse(seeded.stdout) as {
+      account_id: string;
+      quotes: { open: string; expired: string; accepted: string };
+      onboarding_id: string;
+    };
+    assert.match(more.account_id, /^acct_/);
+    assert.notEqual(more.account_id, first.info.demo.seed.account_id);
+    assert.match(more.onboarding_id, /^onb_/);
+
+    assert.equal(await first.stop(), 0);
+    const second = await start(dir);
+    try {
+      assert.deepEqual(
+        second.info.demo,
+        first.info.demo,
+        'the same partner, key and seed after a restart',
+      );
+      assert.equal((await readQuote(second.info)).id, first.info.demo.seed.quotes.open);
+    } finally {
+      assert.equal(await second.stop(), 0);
+    }
+  });
+
+  it('seeds without a running core API, and refuses a malformed partner id', async () => {
+    const dir = await tempDir();
+    const seeded = spawnSync(
+      process.execPath,
+      [BIN, '--json', '--data-dir', dir, 'core-api', 'seed', '--partner', 'ptn_offline000000001'],
+      { env: ENV, encoding: 'utf8' },
+    );
+    assert.equal(seeded.status, 0, seeded.stderr);
+    assert.match((JSON.parse(seeded.stdout) as { account_id: string }).account_id, /^acct_/);
+    const bad = spawnSync(
+      process.execPath,
+      [BIN, '--json', '--data-dir', dir, 'core-api', 'seed', '--partner', 'nope'],
+      { env: ENV, encoding: 'utf8' },
+    );
+    assert.equal(bad.status, 1);
+    assert.equal(
+      (JSON.parse(bad.stderr) as { error: { code: string } }).error.code,
+      'validation_failed',
+    );
+  });
+
+  it('says clearly when the token service cannot be reached', async () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        '--data-dir',
+        await tempDir(),
+        'core-api',
+        '--port',
+        '0',
+        '--token-service',
+        'http://127.0.0.1:1',
+      ],
+      {
+        env: { ...ENV, TESSERA_DISCOVERY_TIMEOUT_MS: '300' },
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /The token service at http:\/\/127\.0\.0\.1:1 did not answer/);
+  });
+});
