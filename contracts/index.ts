@@ -8,4 +8,5 @@ export * from './v1/account.ts';
 export * from './v1/quote.ts';
 export * from './v1/onboarding.ts';
 export * from './v1/reference.ts';
+export * from './v1/events.ts';
 export const CONTRACT_VERSION = 'v1';

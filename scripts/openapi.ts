@@ -16,19 +16,19 @@ import {
   CountryList,
   Currency,
   CurrencyList,
+  DomainEvent,
+  EventPage,
   ERROR_CATALOGUE,
   ErrorEnvelope,
   LineItem,
   OnboardingApplication,
   OnboardingId,
   OnboardingPatch,
-  PartnerId,
   Quote,
   QuoteAccept,
   QuoteDecline,
   QuoteId,
   Region,
-  Timestamp,
   type ErrorCode,
   type Scope,
 } from '../contracts/index.ts';
@@ -82,6 +82,16 @@ function contractComponents(): Record<string, JsonObject> {
     ['CountryList', CountryList, 'Every supported country.'],
     ['CurrencyList', CurrencyList, 'Every supported currency.'],
     [
+      'DomainEvent',
+      DomainEvent,
+      'A state change, as the partner learns of it; `request_id` and `session_id` are those of the API request that made the change.',
+    ],
+    [
+      'EventPage',
+      EventPage,
+      'A page of the feed, oldest first: poll again with `after=next_cursor`.',
+    ],
+    [
       'ErrorEnvelope',
       ErrorEnvelope,
       'Every error: a catalogue `code` (docs/errors.md), a message for people, the request id, optional details and a link to the code.',
@@ -102,67 +112,6 @@ function contractComponents(): Record<string, JsonObject> {
     out[id] = { description, ...rest };
   }
   return out;
-}
-
-/** The feed's event, written beside the state change in one transaction (the outbox). */
-function eventComponents(): Record<string, JsonObject> {
-  const DomainEvent: JsonObject = {
-    description:
-      'A state change, as the partner learns of it. `request_id` and `session_id` are those of the API request that made the change.',
-    type: 'object',
-    properties: {
-      cursor: {
-        type: 'integer',
-        minimum: 1,
-        description: 'Position in the feed; pass it as `after` to read what follows.',
-      },
-      id: { type: 'string', description: 'Unique id of the event (deduplicate on it).' },
-      partner_id: jsonSchema(PartnerId),
-      account_id: jsonSchema(AccountId),
-      type: {
-        type: 'string',
-        enum: ['quote.accepted', 'quote.declined', 'onboarding.submitted', 'account.updated'],
-      },
-      data: {
-        type: 'object',
-        description:
-          'The resource after the change, in its v1 shape: a Quote, an OnboardingApplication or an Account.',
-      },
-      request_id: { type: 'string' },
-      session_id: {
-        type: ['string', 'null'],
-        description: 'The widget session (`X-Tessera-Session`) of the request, if it sent one.',
-      },
-      created_at: jsonSchema(Timestamp),
-    },
-    required: [
-      'cursor',
-      'id',
-      'partner_id',
-      'account_id',
-      'type',
-      'data',
-      'request_id',
-      'session_id',
-      'created_at',
-    ],
-  };
-  const EventPage: JsonObject = {
-    description: 'A page of the feed, oldest first.',
-    type: 'object',
-    properties: {
-      data: { type: 'array', items: schemaRef('DomainEvent') },
-      next_cursor: {
-        type: 'integer',
-        minimum: 0,
-        description:
-          'The cursor of the last event on the page, or `after` when the page is empty: poll again with `after=next_cursor`.',
-      },
-      has_more: { type: 'boolean', description: 'Whether more events follow this page already.' },
-    },
-    required: ['data', 'next_cursor'],
-  };
-  return { DomainEvent, EventPage };
 }
 
 function operationalComponents(): Record<string, JsonObject> {
@@ -722,7 +671,7 @@ export function buildOpenApi(): JsonObject {
   const paths: Record<string, JsonObject> = {};
   for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operation(op);
 
-  const schemas = { ...contractComponents(), ...eventComponents(), ...operationalComponents() };
+  const schemas = { ...contractComponents(), ...operationalComponents() };
   const sorted = <T>(record: Record<string, T>): Record<string, T> =>
     Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 

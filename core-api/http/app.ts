@@ -8,6 +8,7 @@ import {
   AccountUpdate,
   CountryList,
   CurrencyList,
+  EventPage,
   OnboardingApplication,
   OnboardingPatch,
   Quote,
@@ -337,7 +338,7 @@ export function createCoreApp(deps: CoreAppDeps): Hono<Env> {
     const who = actorOf(c);
     const events = await deps.store.listEvents(who.partnerId, after, limit + 1, who.accountId);
     const page = events.slice(0, limit);
-    return c.json({
+    return send(c, EventPage, {
       data: page,
       next_cursor: page.at(-1)?.cursor ?? after,
       has_more: events.length > limit,

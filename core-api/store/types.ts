@@ -1,4 +1,4 @@
-import type { Account, OnboardingApplication, Quote } from '../../contracts/index.ts';
+import type { Account, DomainEvent, OnboardingApplication, Quote } from '../../contracts/index.ts';
 
 /**
  * The core API's storage. Resources are kept in their contracts/ v1 shapes (ISO timestamps as
@@ -6,23 +6,7 @@ import type { Account, OnboardingApplication, Quote } from '../../contracts/inde
  * PGlite, PostgreSQL) pass test/core-api/store.suite.ts.
  */
 
-export type DomainEventType =
-  'quote.accepted' | 'quote.declined' | 'onboarding.submitted' | 'account.updated';
-
-export interface DomainEvent {
-  /** Monotonic position in the feed; `GET /v1/events?after=` takes it as the cursor. */
-  cursor: number;
-  id: string;
-  partner_id: string;
-  account_id: string;
-  type: DomainEventType;
-  /** The resource after the change, in its v1 shape. */
-  data: Record<string, unknown>;
-  request_id: string;
-  session_id: string | null;
-  created_at: string;
-}
-
+export type { DomainEvent, DomainEventType } from '../../contracts/index.ts';
 export type NewDomainEvent = Omit<DomainEvent, 'cursor' | 'created_at'>;
 
 export interface IdempotencyRecord {
