@@ -22,6 +22,8 @@ import { seedDemo } from './seed.ts';
 import { openCoreStore } from './store/sql-store.ts';
 import type { CoreStore } from './store/types.ts';
 
+export const IDEMPOTENCY_RETENTION_MS = 48 * 3600_000;
+
 export const coreAdvertPath = (root: string) => join(coreStateDir(root), 'service.json');
 
 /** The core API's store, locked when embedded (one process per PGlite directory). */
@@ -126,6 +128,15 @@ export async function startCoreApi(
   if (!config.databaseUrl)
     await writeFile(coreAdvertPath(config.dataDir), JSON.stringify({ pid: process.pid, url }));
   void verifier.warmUp();
+  // Idempotency keys are promised for at least 24 h; they are dropped after 48 h, hourly.
+  const prune = setInterval(() => {
+    const before = new Date(Date.now() - IDEMPOTENCY_RETENTION_MS).toISOString();
+    core.store
+      .pruneIdempotency(before)
+      .then((removed) => removed > 0 && log.info({ removed, before }, 'idempotency keys pruned'))
+      .catch((error: unknown) => log.warn({ err: error }, 'idempotency key pruning failed'));
+  }, 3600_000);
+  prune.unref();
   log.info(
     {
       url,
@@ -142,6 +153,7 @@ export async function startCoreApi(
     store: core.store,
     close: () =>
       (closing ??= (async () => {
+        clearInterval(prune);
         await new Promise<void>((resolve) => server.close(() => resolve()));
         verifier.close();
         redis?.disconnect();
