@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { dataDir } from '../token-service/config.ts';
+import { dataDir, envInt } from '../token-service/config.ts';
 
 export interface CoreApiConfig {
   dataDir: string;
@@ -21,14 +21,6 @@ export interface CoreApiConfig {
 
 export const DEFAULT_CORE_API_PORT = 4100;
 
-function int(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0)
-    throw new Error(`${name} must be a whole number, got "${value}".`);
-  return parsed;
-}
-
 export function coreApiConfig(
   flags: { port?: number; host?: string; dataDir?: string; tokenServiceUrl?: string } = {},
   env: Record<string, string | undefined> = process.env,
@@ -37,7 +29,8 @@ export function coreApiConfig(
     dataDir: dataDir(flags.dataDir, env),
     host: flags.host ?? env.TESSERA_HOST ?? '127.0.0.1',
     port:
-      flags.port ?? int(env.TESSERA_CORE_API_PORT, DEFAULT_CORE_API_PORT, 'TESSERA_CORE_API_PORT'),
+      flags.port ??
+      envInt(env.TESSERA_CORE_API_PORT, DEFAULT_CORE_API_PORT, 'TESSERA_CORE_API_PORT'),
     tokenServiceUrl: (
       flags.tokenServiceUrl ??
       env.TESSERA_TOKEN_SERVICE_URL ??
@@ -48,8 +41,8 @@ export function coreApiConfig(
     redisUrl: env.REDIS_URL || undefined,
     adminToken: env.TESSERA_ADMIN_TOKEN || undefined,
     subjectRatePerSecond:
-      int(env.TESSERA_CORE_RATE_PER_SECOND, 20, 'TESSERA_CORE_RATE_PER_SECOND') || 20,
-    subjectRateBurst: int(env.TESSERA_CORE_RATE_BURST, 60, 'TESSERA_CORE_RATE_BURST') || 60,
+      envInt(env.TESSERA_CORE_RATE_PER_SECOND, 20, 'TESSERA_CORE_RATE_PER_SECOND') || 20,
+    subjectRateBurst: envInt(env.TESSERA_CORE_RATE_BURST, 60, 'TESSERA_CORE_RATE_BURST') || 60,
     discoveryTimeoutMs: int(
       env.TESSERA_DISCOVERY_TIMEOUT_MS,
       30_000,

@@ -22,7 +22,8 @@ export interface TokenServiceConfig {
   logLevel: string;
 }
 
-function int(value: string | undefined, fallback: number, name: string): number {
+/** A whole-number setting from the environment, with a message that names it when it is not one. */
+export function envInt(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0)
@@ -37,7 +38,7 @@ export function tokenServiceConfig(
   flags: { port?: number; host?: string; dataDir?: string } = {},
   env = process.env,
 ): TokenServiceConfig {
-  const port = flags.port ?? int(env.PORT, DEFAULT_TOKEN_SERVICE_PORT, 'PORT');
+  const port = flags.port ?? envInt(env.PORT, DEFAULT_TOKEN_SERVICE_PORT, 'PORT');
   const host = flags.host ?? env.TESSERA_HOST ?? '127.0.0.1';
   const alg = env.TESSERA_SIGNING_ALG ?? 'ES256';
   if (alg !== 'ES256' && alg !== 'EdDSA')
@@ -53,13 +54,13 @@ export function tokenServiceConfig(
     kek: env.TESSERA_KEK || undefined,
     adminToken: env.TESSERA_ADMIN_TOKEN || undefined,
     alg,
-    publishWindowSec: int(env.TESSERA_KEY_PUBLISH_SECONDS, 3600, 'TESSERA_KEY_PUBLISH_SECONDS'),
+    publishWindowSec: envInt(env.TESSERA_KEY_PUBLISH_SECONDS, 3600, 'TESSERA_KEY_PUBLISH_SECONDS'),
     rotationIntervalSec: int(
       env.TESSERA_KEY_ROTATION_SECONDS,
       30 * 24 * 3600,
       'TESSERA_KEY_ROTATION_SECONDS',
     ),
-    keyReloadMs: int(env.TESSERA_KEY_RELOAD_MS, 10_000, 'TESSERA_KEY_RELOAD_MS'),
+    keyReloadMs: envInt(env.TESSERA_KEY_RELOAD_MS, 10_000, 'TESSERA_KEY_RELOAD_MS'),
     revocationsMaxAgeSec: int(
       env.TESSERA_REVOCATIONS_MAX_AGE_SECONDS,
       30,
