@@ -43,7 +43,7 @@ export function coreApiConfig(
     subjectRatePerSecond:
       envInt(env.TESSERA_CORE_RATE_PER_SECOND, 20, 'TESSERA_CORE_RATE_PER_SECOND') || 20,
     subjectRateBurst: envInt(env.TESSERA_CORE_RATE_BURST, 60, 'TESSERA_CORE_RATE_BURST') || 60,
-    discoveryTimeoutMs: int(
+    discoveryTimeoutMs: envInt(
       env.TESSERA_DISCOVERY_TIMEOUT_MS,
       30_000,
       'TESSERA_DISCOVERY_TIMEOUT_MS',

@@ -55,13 +55,13 @@ export function tokenServiceConfig(
     adminToken: env.TESSERA_ADMIN_TOKEN || undefined,
     alg,
     publishWindowSec: envInt(env.TESSERA_KEY_PUBLISH_SECONDS, 3600, 'TESSERA_KEY_PUBLISH_SECONDS'),
-    rotationIntervalSec: int(
+    rotationIntervalSec: envInt(
       env.TESSERA_KEY_ROTATION_SECONDS,
       30 * 24 * 3600,
       'TESSERA_KEY_ROTATION_SECONDS',
     ),
     keyReloadMs: envInt(env.TESSERA_KEY_RELOAD_MS, 10_000, 'TESSERA_KEY_RELOAD_MS'),
-    revocationsMaxAgeSec: int(
+    revocationsMaxAgeSec: envInt(
       env.TESSERA_REVOCATIONS_MAX_AGE_SECONDS,
       30,
       'TESSERA_REVOCATIONS_MAX_AGE_SECONDS',
