@@ -443,6 +443,25 @@ describe('POST /v1/tokens/introspect (RFC 7662)', () => {
     await service.admin('POST', `/partners/${created.partner.id}/suspend`);
     assert.deepEqual((await introspect(ADMIN_TOKEN, theirs)).body, { active: false });
   });
+  it('refuses a form body over 16 KiB, even one sent chunked without a length', async () => {
+    const huge = new URLSearchParams({ token: 'x'.repeat(20_000) }).toString();
+    const chunked = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(huge));
+        controller.close();
+      },
+    });
+    const response = await raw('/v1/tokens/introspect', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: chunked,
+      duplex: 'half',
+    } as Parameters<typeof raw>[1]);
+    assertError(response, 'body_too_large');
+  });
   it('refuses an unauthenticated caller', async () => {
     assertError(
       await raw('/v1/tokens/introspect', {

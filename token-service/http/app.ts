@@ -99,11 +99,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
         'RFC 7662: send `token=…` as application/x-www-form-urlencoded.',
       );
     }
-    if (Number(c.req.header('content-length') ?? 0) > MAX_BODY_BYTES) {
+    // Measured on the bytes, not the declared length: a chunked body declares none.
+    const raw =
+      Number(c.req.header('content-length') ?? 0) > MAX_BODY_BYTES
+        ? null
+        : await c.req.arrayBuffer();
+    if (!raw || raw.byteLength > MAX_BODY_BYTES) {
       throw new TesseraError('body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
     }
-    const form = await c.req.parseBody();
-    const token = typeof form.token === 'string' ? form.token : '';
+    const token = new URLSearchParams(new TextDecoder().decode(raw)).get('token') ?? '';
     if (!token)
       throw new TesseraError('validation_failed', 'The form has no `token`.', {
         fields: [{ path: 'token', code: 'required', message: 'required' }],
