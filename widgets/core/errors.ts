@@ -1,0 +1,125 @@
+import { ERROR_CATALOGUE, ErrorEnvelope, type ErrorCode } from '../../contracts/v1/errors.ts';
+
+/** Where an error happened, so support can find it: both ids appear in the core API's logs. */
+export interface ErrorContext {
+  requestId?: string | undefined;
+  sessionId?: string | undefined;
+  status?: number | undefined;
+}
+
+export interface WidgetErrorInit extends ErrorContext {
+  details?: Record<string, unknown> | undefined;
+  cause?: unknown;
+}
+
+/** What `tessera-error` and `onEvent({ type: 'error' })` carry. */
+export interface WidgetErrorDetail {
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+  requestId: string | undefined;
+  sessionId: string | undefined;
+}
+
+/** A catalogued error as a widget sees it; `retryable` comes from the catalogue, never from a guess. */
+export class WidgetError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly requestId: string | undefined;
+  readonly sessionId: string | undefined;
+  readonly status: number | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, init: WidgetErrorInit = {}) {
+    super(message ?? ERROR_CATALOGUE[code].meaning, { cause: init.cause });
+    this.name = 'WidgetError';
+    this.code = code;
+    this.retryable = ERROR_CATALOGUE[code].retryable;
+    this.requestId = init.requestId;
+    this.sessionId = init.sessionId;
+    this.status = init.status;
+    this.details = init.details;
+  }
+
+  /** The same error with the ids it lacked filled in. */
+  withContext(context: ErrorContext): WidgetError {
+    const adds =
+      (this.requestId === undefined && context.requestId !== undefined) ||
+      (this.sessionId === undefined && context.sessionId !== undefined) ||
+      (this.status === undefined && context.status !== undefined);
+    if (!adds) return this;
+    return new WidgetError(this.code, this.message, {
+      requestId: this.requestId ?? context.requestId,
+      sessionId: this.sessionId ?? context.sessionId,
+      status: this.status ?? context.status,
+      details: this.details,
+      cause: this.cause,
+    });
+  }
+
+  toDetail(): WidgetErrorDetail {
+    return {
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      requestId: this.requestId,
+      sessionId: this.sessionId,
+    };
+  }
+}
+
+/** For an error answer that is not our envelope (a proxy's HTML page, a newer server's code). */
+function codeForStatus(status: number): ErrorCode {
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status === 503) return 'service_unavailable';
+  if (status >= 500) return 'internal_error';
+  return 'schema_mismatch';
+}
+
+function serverMessage(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
+  const error = body.error;
+  if (typeof error !== 'object' || error === null || !('message' in error)) return undefined;
+  const message = error.message;
+  return typeof message === 'string' ? message : undefined;
+}
+
+function isNamed(error: unknown, ...names: string[]): boolean {
+  return error instanceof Error && names.includes(error.name);
+}
+
+/**
+ * Any failure as a `WidgetError`. A parsed error body with `context.status` is read as the core
+ * API's envelope; `TimeoutError` (ky) is `timeout`; a `TypeError` from fetch is the network.
+ */
+export function toWidgetError(error: unknown, context: ErrorContext = {}): WidgetError {
+  if (error instanceof WidgetError) return error.withContext(context);
+
+  const envelope = ErrorEnvelope.safeParse(error);
+  if (envelope.success) {
+    const { code, message, request_id, details } = envelope.data.error;
+    return new WidgetError(code, message, {
+      ...context,
+      requestId: request_id || context.requestId,
+      details,
+    });
+  }
+  if (context.status !== undefined) {
+    return new WidgetError(codeForStatus(context.status), serverMessage(error), {
+      ...context,
+      details: { body: error },
+    });
+  }
+  if (isNamed(error, 'TimeoutError')) {
+    return new WidgetError('timeout', undefined, { ...context, cause: error });
+  }
+  if (error instanceof TypeError || isNamed(error, 'NetworkError', 'AbortError')) {
+    return new WidgetError('network_error', undefined, { ...context, cause: error });
+  }
+  if (isNamed(error, 'ZodError', '$ZodError', 'SyntaxError')) {
+    return new WidgetError('schema_mismatch', undefined, { ...context, cause: error });
+  }
+  const message = error instanceof Error ? error.message : undefined;
+  return new WidgetError('internal_error', message, { ...context, cause: error });
+}

@@ -1,0 +1,40 @@
+/** `tessera/headless`: the widgets' state and behaviour without a DOM, for React, Vue or vanilla. */
+export {
+  QuoteController,
+  type AcceptInput,
+  type DeclineInput,
+  type FieldError,
+  type FieldErrors,
+  type QuoteControllerOptions,
+  type QuoteEvent,
+  type QuoteField,
+  type QuoteState,
+  type QuoteStatus,
+} from './quote/quote.controller.ts';
+export {
+  createApiClient,
+  type ApiClient,
+  type ApiClientOptions,
+  type ApiResponse,
+  type MutationOptions,
+  type RequestOptions,
+} from './core/api-client.ts';
+export {
+  TokenManager,
+  fetchTokenFromUrl,
+  type FetchToken,
+  type FetchTokenRequest,
+  type FetchTokenResult,
+  type TokenManagerOptions,
+} from './core/token-manager.ts';
+export {
+  WidgetError,
+  toWidgetError,
+  type ErrorContext,
+  type WidgetErrorDetail,
+} from './core/errors.ts';
+export { createSessionId, sessionIdFor } from './core/session.ts';
+export { Store, type Listener } from './core/store.ts';
+export type { Clock } from './core/clock.ts';
+export type { ErrorCode } from '../contracts/v1/errors.ts';
+export type { Quote, LineItem } from '../contracts/v1/quote.ts';

@@ -1,0 +1,339 @@
+import type * as z from 'zod/mini';
+import { Quote, QuoteAccept, QuoteDecline, QuoteId } from '../../contracts/v1/quote.ts';
+import type { ApiClient } from '../core/api-client.ts';
+import { WidgetError, toWidgetError, type WidgetErrorDetail } from '../core/errors.ts';
+import { Store } from '../core/store.ts';
+
+export type QuoteField = 'signerName' | 'signerEmail' | 'acceptTerms' | 'reason';
+
+/** A stable code per field problem, for the element to translate; `message` is English. */
+export interface FieldError {
+  code: 'required' | 'too_long' | 'invalid_email' | 'invalid';
+  message: string;
+}
+export type FieldErrors = Partial<Record<QuoteField, FieldError>>;
+
+/**
+ * Every state carries the quote once it is known, so the UI keeps showing it while busy or
+ * failed. `accepted`, `declined` and `expired` are terminal.
+ */
+export type QuoteState =
+  | { status: 'loading' }
+  | { status: 'ready'; quote: Quote; fieldErrors?: FieldErrors }
+  | { status: 'accepting' | 'declining'; quote: Quote }
+  | { status: 'accepted' | 'declined' | 'expired'; quote: Quote }
+  | { status: 'forbidden'; error: WidgetError; quote?: Quote }
+  | { status: 'error'; error: WidgetError; quote?: Quote };
+
+export type QuoteStatus = QuoteState['status'];
+
+/** The element layer turns these into `tessera-ready`, `tessera-change`, `tessera-success`, `tessera-error`. */
+export type QuoteEvent =
+  | { type: 'ready'; detail: { status: QuoteStatus; quote: Quote } }
+  | { type: 'change'; detail: { status: QuoteStatus; previous: QuoteStatus } }
+  | { type: 'success'; detail: { action: 'accept' | 'decline'; quote: Quote } }
+  | { type: 'error'; detail: WidgetErrorDetail };
+
+export interface QuoteControllerOptions {
+  quoteId: string;
+  api: ApiClient;
+  onEvent?: (event: QuoteEvent) => void;
+}
+
+export interface AcceptInput {
+  signerName: string;
+  signerEmail: string;
+  acceptTerms: boolean;
+}
+
+export interface DeclineInput {
+  reason?: string;
+}
+
+type Decision =
+  | { kind: 'accept'; body: QuoteAccept; key: string; ifMatch: string | undefined }
+  | { kind: 'decline'; body: QuoteDecline; key: string; ifMatch: string | undefined };
+type Action = { kind: 'load' } | Decision;
+
+const FIELD_NAMES: Record<string, QuoteField> = {
+  signer_name: 'signerName',
+  signer_email: 'signerEmail',
+  accept_terms: 'acceptTerms',
+  reason: 'reason',
+};
+
+function fieldError(field: QuoteField, code: string, message: string): FieldError {
+  if (field === 'acceptTerms') return { code: 'required', message };
+  if (code === 'too_small') return { code: 'required', message };
+  if (code === 'too_big') return { code: 'too_long', message };
+  if (field === 'signerEmail') return { code: 'invalid_email', message };
+  return { code: 'invalid', message };
+}
+
+function fieldErrorsOf(issues: readonly { path: string; code: string; message: string }[]) {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = FIELD_NAMES[issue.path];
+    if (field && !errors[field]) errors[field] = fieldError(field, issue.code, issue.message);
+  }
+  return errors;
+}
+
+function zodIssues(error: z.core.$ZodError) {
+  return error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message }));
+}
+
+/** The state a quote loads into: its own status decides. */
+function stateOf(quote: Quote): QuoteState {
+  switch (quote.status) {
+    case 'open':
+      return { status: 'ready', quote };
+    case 'accepted':
+    case 'declined':
+    case 'expired':
+      return { status: quote.status, quote };
+    case 'draft':
+      return {
+        status: 'error',
+        error: new WidgetError('not_found', 'This quote has not been issued yet.'),
+      };
+  }
+}
+
+const BUSY: readonly QuoteStatus[] = ['loading', 'accepting', 'declining'];
+
+/**
+ * The quote widget without a DOM: loads a quote, accepts or declines it, and keeps one
+ * observable state. Call `load()` once to start.
+ */
+export class QuoteController {
+  readonly quoteId: string;
+  readonly #api: ApiClient;
+  readonly #onEvent: ((event: QuoteEvent) => void) | undefined;
+  readonly #store = new Store<QuoteState>({ status: 'loading' });
+  #etag: string | undefined;
+  #lastFailed: Action | undefined;
+  /** Bumped by every action, so a slower, older answer cannot overwrite a newer state. */
+  #run = 0;
+  #abort: AbortController | undefined;
+
+  constructor({ quoteId, api, onEvent }: QuoteControllerOptions) {
+    this.quoteId = quoteId;
+    this.#api = api;
+    this.#onEvent = onEvent;
+  }
+
+  readonly getState = (): QuoteState => this.#store.getState();
+  readonly subscribe = this.#store.subscribe;
+
+  get #quote(): Quote | undefined {
+    const state = this.getState();
+    return 'quote' in state ? state.quote : undefined;
+  }
+
+  /** Loads the quote; ignored while a decision is being sent, whose answer is the newer truth. */
+  async load(): Promise<QuoteState> {
+    const status = this.getState().status;
+    if (status === 'accepting' || status === 'declining') return this.getState();
+    const run = this.#begin();
+    if (!QuoteId.safeParse(this.quoteId).success) {
+      return this.#fail(
+        { kind: 'load' },
+        new WidgetError('configuration_invalid', 'quote-id is missing or not a quote id.'),
+      );
+    }
+    this.#set({ status: 'loading' });
+    try {
+      const { data, etag } = await this.#api.get(this.#path(), Quote, this.#signal());
+      if (run !== this.#run) return this.getState();
+      this.#etag = etag;
+      this.#lastFailed = undefined;
+      const state = stateOf(data);
+      this.#set(state);
+      if (state.status === 'error') this.#emitError(state.error);
+      else this.#emit({ type: 'ready', detail: { status: state.status, quote: data } });
+    } catch (error) {
+      if (run === this.#run) this.#fail({ kind: 'load' }, error);
+    }
+    return this.getState();
+  }
+
+  /** Validates locally first: invalid input sets `fieldErrors` and sends nothing. */
+  accept(input: AcceptInput): Promise<QuoteState> {
+    const parsed = QuoteAccept.safeParse({
+      signer_name: input.signerName,
+      signer_email: input.signerEmail,
+      accept_terms: input.acceptTerms,
+    });
+    return this.#decide('accept', parsed);
+  }
+
+  decline(input: DeclineInput = {}): Promise<QuoteState> {
+    const parsed = QuoteDecline.safeParse(input.reason ? { reason: input.reason } : {});
+    return this.#decide('decline', parsed);
+  }
+
+  /** Repeats the last failed action; a decision goes again under the same idempotency key. */
+  retry(): Promise<QuoteState> {
+    const action = this.#lastFailed;
+    if (!action) return Promise.resolve(this.getState());
+    return action.kind === 'load' ? this.load() : this.#submit(action);
+  }
+
+  /** Abandons what is in flight; later answers change nothing. */
+  dispose(): void {
+    this.#run += 1;
+    this.#abort?.abort();
+  }
+
+  #decide(kind: 'accept', parsed: ReturnType<typeof QuoteAccept.safeParse>): Promise<QuoteState>;
+  #decide(kind: 'decline', parsed: ReturnType<typeof QuoteDecline.safeParse>): Promise<QuoteState>;
+  #decide(
+    kind: Decision['kind'],
+    parsed: ReturnType<typeof QuoteAccept.safeParse> | ReturnType<typeof QuoteDecline.safeParse>,
+  ): Promise<QuoteState> {
+    const state = this.getState();
+    const quote = this.#quote;
+    // Only an open quote at rest can be decided: a second click while sending sends nothing.
+    const canDecide = state.status === 'ready' || (state.status === 'error' && quote);
+    if (!canDecide || !quote || quote.status !== 'open') return Promise.resolve(state);
+    if (!parsed.success) {
+      this.#set({ status: 'ready', quote, fieldErrors: fieldErrorsOf(zodIssues(parsed.error)) });
+      return Promise.resolve(this.getState());
+    }
+    const decision = {
+      kind,
+      body: parsed.data,
+      key: crypto.randomUUID(),
+      ifMatch: this.#etag,
+    } as Decision;
+    return this.#submit(decision);
+  }
+
+  async #submit(action: Decision): Promise<QuoteState> {
+    const quote = this.#quote;
+    if (!quote || BUSY.includes(this.getState().status)) return this.getState();
+    const run = this.#begin();
+    this.#set({ status: action.kind === 'accept' ? 'accepting' : 'declining', quote });
+    try {
+      const { data, etag } = await this.#api.post(
+        `${this.#path()}/${action.kind}`,
+        action.body,
+        Quote,
+        {
+          idempotencyKey: action.key,
+          ...(action.ifMatch ? { ifMatch: action.ifMatch } : {}),
+          ...this.#signal(),
+        },
+      );
+      if (run !== this.#run) return this.getState();
+      this.#etag = etag;
+      this.#lastFailed = undefined;
+      this.#set(stateOf(data));
+      this.#emit({ type: 'success', detail: { action: action.kind, quote: data } });
+    } catch (caught) {
+      if (run !== this.#run) return this.getState();
+      await this.#decisionFailed(
+        action,
+        quote,
+        toWidgetError(caught, { sessionId: this.#api.sessionId }),
+        run,
+      );
+    }
+    return this.getState();
+  }
+
+  async #decisionFailed(action: Decision, quote: Quote, error: WidgetError, run: number) {
+    switch (error.code) {
+      case 'quote_expired':
+        this.#lastFailed = undefined;
+        this.#set({ status: 'expired', quote: { ...quote, status: 'expired' } });
+        this.#emitError(error);
+        return;
+      case 'insufficient_scope':
+        this.#lastFailed = undefined;
+        this.#set({ status: 'forbidden', error, quote });
+        this.#emitError(error);
+        return;
+      case 'validation_failed': {
+        const fields = Array.isArray(error.details?.fields)
+          ? (error.details.fields as { path: string; code: string; message: string }[])
+          : [];
+        this.#lastFailed = undefined;
+        this.#set({ status: 'ready', quote, fieldErrors: fieldErrorsOf(fields) });
+        return;
+      }
+      case 'quote_not_open':
+      case 'version_conflict': {
+        // Someone (perhaps this customer, in another tab) changed the quote: show it as it is now.
+        this.#lastFailed = undefined;
+        const fresh = await this.#reload();
+        if (run !== this.#run) return;
+        const state = fresh ? stateOf(fresh) : undefined;
+        if (state && state.status !== 'ready') {
+          this.#set(state);
+          return;
+        }
+        this.#set({ status: 'error', error, quote: fresh ?? quote });
+        this.#emitError(error);
+        return;
+      }
+      default:
+        this.#fail(action, error);
+    }
+  }
+
+  async #reload(): Promise<Quote | undefined> {
+    try {
+      const { data, etag } = await this.#api.get(this.#path(), Quote, this.#signal());
+      this.#etag = etag;
+      return data;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #fail(action: Action, caught: unknown): QuoteState {
+    const error = toWidgetError(caught, { sessionId: this.#api.sessionId });
+    this.#lastFailed = action;
+    const quote = this.#quote;
+    if (error.code === 'insufficient_scope') {
+      this.#set({ status: 'forbidden', error, ...(quote ? { quote } : {}) });
+    } else {
+      this.#set({ status: 'error', error, ...(quote ? { quote } : {}) });
+    }
+    this.#emitError(error);
+    return this.getState();
+  }
+
+  #begin(): number {
+    this.#abort?.abort();
+    this.#abort = new AbortController();
+    this.#run += 1;
+    return this.#run;
+  }
+
+  #signal(): { signal: AbortSignal } | Record<string, never> {
+    return this.#abort ? { signal: this.#abort.signal } : {};
+  }
+
+  #path(): string {
+    return `v1/quotes/${encodeURIComponent(this.quoteId)}`;
+  }
+
+  #set(next: QuoteState): void {
+    const previous = this.getState().status;
+    this.#store.setState(next);
+    if (next.status !== previous) {
+      this.#emit({ type: 'change', detail: { status: next.status, previous } });
+    }
+  }
+
+  #emitError(error: WidgetError): void {
+    this.#emit({ type: 'error', detail: error.toDetail() });
+  }
+
+  #emit(event: QuoteEvent): void {
+    this.#onEvent?.(event);
+  }
+}
