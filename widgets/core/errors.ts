@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, ErrorEnvelope, type ErrorCode } from '../../contracts/v1/errors.ts';
+import { ERROR_CODE_TABLE, ErrorEnvelope, type ErrorCode } from '../../contracts/v1/errors.ts';
 
 /** Where an error happened, so support can find it: both ids appear in the core API's logs. */
 export interface ErrorContext {
@@ -22,6 +22,18 @@ export interface WidgetErrorDetail {
 }
 
 /** A catalogued error as a widget sees it; `retryable` comes from the catalogue, never from a guess. */
+/**
+ * English defaults for the codes a widget raises itself. Short on purpose: the catalogue's help
+ * texts stay out of the bundle, and the element shows its own localised message by code.
+ */
+const CLIENT_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  network_error: 'The service could not be reached.',
+  timeout: 'The service did not answer in time.',
+  schema_mismatch: 'The service answered with data this widget cannot show.',
+  token_fetch_failed: 'No access token could be obtained.',
+  configuration_invalid: 'The widget is not configured correctly.',
+};
+
 export class WidgetError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
@@ -31,10 +43,12 @@ export class WidgetError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message?: string, init: WidgetErrorInit = {}) {
-    super(message ?? ERROR_CATALOGUE[code].meaning, { cause: init.cause });
+    super(message ?? CLIENT_MESSAGES[code] ?? `The request failed (${code}).`, {
+      cause: init.cause,
+    });
     this.name = 'WidgetError';
     this.code = code;
-    this.retryable = ERROR_CATALOGUE[code].retryable;
+    this.retryable = ERROR_CODE_TABLE[code].retryable;
     this.requestId = init.requestId;
     this.sessionId = init.sessionId;
     this.status = init.status;
