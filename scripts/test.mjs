@@ -1,19 +1,54 @@
 #!/usr/bin/env node
 // `npm test`: every suite, one summary. Node tests run with node's own runner (through tsx);
-// browser suites, once they exist, need Chromium, which ensureChromium() finds or installs.
-import { spawnSync } from 'node:child_process';
+// browser suites (test/browser, web-test-runner) need Chromium, which ensureChromium() finds or installs.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 
-function findTests(dir) {
+function findTests(dir, { browser = false } = {}) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'browser' ? [] : findTests(path);
+    if (statSync(path).isDirectory()) {
+      return name === 'browser' && !browser ? [] : findTests(path, { browser });
+    }
     return /\.test\.ts$/.test(name) ? [relative(root, path)] : [];
   });
+}
+
+/** Runs a command, echoing its output as it comes, and returns its exit code and full output. */
+function run(command, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: ['inherit', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+      process.stderr.write(chunk);
+    });
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
+// eslint-disable-next-line no-control-regex
+const plain = (text) => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+
+/** Node's spec reporter ends with `ℹ pass N` / `ℹ fail N`. */
+function nodeCounts(output) {
+  const pass = [...plain(output).matchAll(/^ℹ pass (\d+)$/gm)].at(-1);
+  const fail = [...plain(output).matchAll(/^ℹ fail (\d+)$/gm)].at(-1);
+  return pass && fail ? { passed: Number(pass[1]), failed: Number(fail[1]) } : undefined;
+}
+
+/** web-test-runner's progress line: `Chrome: |…| 1/1 test files | 7 passed, 0 failed`. */
+function wtrCounts(output) {
+  const last = [...plain(output).matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+  return last ? { passed: Number(last[1]), failed: Number(last[2]) } : undefined;
 }
 
 /** Exported for browser suites: the path of a Chromium, installing Debian's when we are root with apt. */
@@ -48,13 +83,34 @@ if (files.length === 0) {
   console.error('No test files found under test/.');
   process.exit(1);
 }
-const result = spawnSync(
+const env = { ...process.env, TESSERA_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'silent' };
+const node = await run(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, TESSERA_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'silent' },
-  },
+  env,
 );
-process.exit(result.status ?? 1);
+const counts = [{ name: 'node', code: node.code, counts: nodeCounts(node.output) }];
+
+// `--node` (npm run test:node) skips the browser suites.
+const browserFiles = process.argv.includes('--node')
+  ? []
+  : findTests(join(root, 'test', 'browser'), { browser: true });
+if (browserFiles.length > 0) {
+  const chrome = ensureChromium();
+  console.log(`\nBrowser tests (${browserFiles.length} files, ${chrome}):`);
+  const wtr = await run(
+    process.execPath,
+    [join(root, 'node_modules', '@web', 'test-runner', 'dist', 'bin.js')],
+    { ...env, CHROME_PATH: chrome },
+  );
+  counts.push({ name: 'browser', code: wtr.code, counts: wtrCounts(wtr.output) });
+}
+
+const failedSuites = counts.filter((suite) => suite.code !== 0).map((suite) => suite.name);
+if (counts.every((suite) => suite.counts)) {
+  const passed = counts.reduce((sum, suite) => sum + suite.counts.passed, 0);
+  const failed = counts.reduce((sum, suite) => sum + suite.counts.failed, 0);
+  console.log(`\n${passed} passed, ${failed} failed`);
+}
+if (failedSuites.length > 0) console.error(`Failing: ${failedSuites.join(', ')}`);
+process.exit(failedSuites.length > 0 ? 1 : 0);

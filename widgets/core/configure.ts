@@ -1,0 +1,118 @@
+import { createApiClient, type ApiClient } from './api-client.ts';
+import { WidgetError } from './errors.ts';
+import { sessionIdFor } from './session.ts';
+import { TokenManager, fetchTokenFromUrl, type FetchToken } from './token-manager.ts';
+
+/** What reaches `onEvent`: the same event objects the elements dispatch. */
+export interface TesseraEventLike extends Event {
+  readonly type: `tessera-${string}`;
+  readonly detail: unknown;
+}
+
+export interface TesseraConfiguration {
+  /** The core API's base URL. */
+  apiBase: string;
+  /** The partner's function that asks its own backend for a widget token. */
+  fetchToken?: FetchToken;
+  /** Declarative alternative to `fetchToken`: the partner endpoint answering `{ token, expires_at }`. */
+  tokenUrl?: string;
+  /** A BCP 47 tag; defaults to the document's `lang`, then `en`. */
+  locale?: string;
+  /** Every `tessera-*` event of every widget of this configuration, in addition to the DOM event. */
+  onEvent?: (event: TesseraEventLike) => void;
+}
+
+/** What a widget works with: one of these per configuration object, shared by its widgets. */
+export interface WidgetRuntime {
+  readonly configuration: TesseraConfiguration;
+  readonly sessionId: string;
+  readonly tokens: TokenManager;
+  readonly api: ApiClient;
+}
+
+let pageConfiguration: TesseraConfiguration | undefined;
+const runtimes = new WeakMap<TesseraConfiguration, WidgetRuntime>();
+/** Configurations derived from element attributes, per base, so equal attributes share a token. */
+const derived = new WeakMap<object, Map<string, TesseraConfiguration>>();
+const NO_PAGE_CONFIGURATION = {};
+
+function check(configuration: TesseraConfiguration): void {
+  if (!configuration.apiBase || !URL.canParse(configuration.apiBase)) {
+    throw new WidgetError('configuration_invalid', 'apiBase must be an absolute URL.');
+  }
+  if (!configuration.fetchToken && !configuration.tokenUrl) {
+    throw new WidgetError('configuration_invalid', 'Give fetchToken or tokenUrl.');
+  }
+}
+
+/**
+ * Configures every widget on the page that does not override it with attributes. Returns the
+ * stored configuration; configuring again replaces it for widgets that start afterwards.
+ */
+export function configure(configuration: TesseraConfiguration): TesseraConfiguration {
+  check(configuration);
+  pageConfiguration = Object.freeze({ ...configuration });
+  return pageConfiguration;
+}
+
+export function getConfiguration(): TesseraConfiguration | undefined {
+  return pageConfiguration;
+}
+
+/** Attribute values an element may set over the page configuration. */
+export interface ConfigurationOverrides {
+  apiBase?: string | undefined;
+  tokenUrl?: string | undefined;
+}
+
+/**
+ * The configuration an element uses: the page's, or, when its attributes override `apiBase` or
+ * `token-url`, one derived from it — the same object for the same attributes.
+ */
+export function resolveConfiguration(overrides: ConfigurationOverrides = {}): TesseraConfiguration {
+  const base = pageConfiguration;
+  const { apiBase, tokenUrl } = overrides;
+  if (!apiBase && !tokenUrl) {
+    if (!base) {
+      throw new WidgetError(
+        'configuration_invalid',
+        'Call configure() or set api-base and token-url on the element.',
+      );
+    }
+    return base;
+  }
+  const owner = base ?? NO_PAGE_CONFIGURATION;
+  let byKey = derived.get(owner);
+  if (!byKey) {
+    byKey = new Map();
+    derived.set(owner, byKey);
+  }
+  const key = `${apiBase ?? ''}\n${tokenUrl ?? ''}`;
+  let configuration = byKey.get(key);
+  if (!configuration) {
+    // A token-url attribute replaces the page's token source; an api-base alone keeps it.
+    const own: TesseraConfiguration = { ...base, apiBase: apiBase || base?.apiBase || '' };
+    if (tokenUrl) {
+      delete own.fetchToken;
+      own.tokenUrl = tokenUrl;
+    }
+    configuration = Object.freeze(own);
+    check(configuration);
+    byKey.set(key, configuration);
+  }
+  return configuration;
+}
+
+/** The token manager, session and API client of a configuration, made on first use. */
+export function runtimeFor(configuration: TesseraConfiguration): WidgetRuntime {
+  let runtime = runtimes.get(configuration);
+  if (runtime) return runtime;
+  check(configuration);
+  const sessionId = sessionIdFor(configuration);
+  const fetchToken = configuration.fetchToken ?? fetchTokenFromUrl(configuration.tokenUrl ?? '');
+  const tokens = new TokenManager({ sessionId, fetchToken });
+  const api = createApiClient({ apiBase: configuration.apiBase, tokens, sessionId });
+  runtime = { configuration, sessionId, tokens, api };
+  runtimes.set(configuration, runtime);
+  return runtime;
+}

@@ -1,0 +1,468 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { Quote } from '../../contracts/v1/quote.ts';
+import { resolveConfiguration, runtimeFor, type TesseraConfiguration } from '../core/configure.ts';
+import { toWidgetError, type WidgetError } from '../core/errors.ts';
+import { formatDate, formatMoney, formatNumber } from '../core/format.ts';
+import { message, type MessageId } from '../core/messages.ts';
+import {
+  QuoteController,
+  type FieldError,
+  type FieldErrors,
+  type QuoteEvent,
+  type QuoteField,
+  type QuoteState,
+} from './quote.controller.ts';
+import {
+  TesseraChangeEvent,
+  TesseraErrorEvent,
+  TesseraReadyEvent,
+  TesseraSuccessEvent,
+  type TesseraQuoteEvent,
+} from './quote.events.ts';
+import { styles } from './tessera-quote.styles.ts';
+
+const FIELD_IDS: Record<Exclude<QuoteField, 'reason'>, string> = {
+  signerName: 'signer-name',
+  signerEmail: 'signer-email',
+  acceptTerms: 'accept-terms',
+};
+
+function text(value: FormDataEntryValue | null): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** While busy, focus stays put; once settled after a user action it moves to what changed. */
+const BUSY = new Set(['loading', 'accepting', 'declining']);
+
+/**
+ * @summary A quote the customer can read and accept or decline.
+ *
+ * @csspart base - The widget's box.
+ * @csspart header - The quote number and validity.
+ * @csspart line-item - Each row of the line items table.
+ * @csspart total - The total row.
+ * @csspart field - Each form field with its label and error.
+ * @csspart error - A field's error text, and the error message.
+ * @csspart actions - The row of buttons.
+ * @csspart primary-button - The Accept button, and Retry.
+ *
+ * @cssproperty --tessera-quote-font - Font family (falls back to `--tessera-font`).
+ * @cssproperty --tessera-quote-color - Text colour (falls back to `--tessera-color-text`).
+ * @cssproperty --tessera-quote-background - Background (falls back to `--tessera-color-background`).
+ * @cssproperty --tessera-quote-accent - Primary button and focus ring (falls back to `--tessera-color-accent`).
+ * @cssproperty --tessera-quote-on-accent - Text on the accent (falls back to `--tessera-color-on-accent`).
+ * @cssproperty --tessera-quote-danger - Errors (falls back to `--tessera-color-danger`).
+ * @cssproperty --tessera-quote-border - Borders (falls back to `--tessera-color-border`).
+ * @cssproperty --tessera-quote-radius - Corner radius (falls back to `--tessera-radius`).
+ * @cssproperty --tessera-quote-spacing - Spacing unit (falls back to `--tessera-spacing`).
+ *
+ * @fires tessera-ready - The quote loaded. `detail: { status, quote }`.
+ * @fires tessera-change - The state changed. `detail: { status, previous }`.
+ * @fires tessera-success - The quote was accepted or declined. `detail: { action, quote }`.
+ * @fires tessera-error - Something failed. `detail: { code, message, retryable, requestId, sessionId }`.
+ */
+export class TesseraQuote extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    quoteId: { attribute: 'quote-id' },
+    apiBase: { attribute: 'api-base' },
+    tokenUrl: { attribute: 'token-url' },
+    locale: {},
+    _state: { state: true },
+  };
+
+  /** The quote to show, `qt_…`. */
+  declare quoteId: string | undefined;
+  /** Overrides `configure({ apiBase })`. */
+  declare apiBase: string | undefined;
+  /** Overrides `configure({ fetchToken })`: the partner endpoint answering `{ token, expires_at }`. */
+  declare tokenUrl: string | undefined;
+  /** Overrides `configure({ locale })`. */
+  declare locale: string | undefined;
+  declare _state: QuoteState;
+
+  #controller: QuoteController | undefined;
+  #configuration: TesseraConfiguration | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #restart = true;
+  /** Set by a user action, so only its outcome moves focus; loading never steals it. */
+  #focusAfter = false;
+
+  constructor() {
+    super();
+    this._state = { status: 'loading' };
+  }
+
+  /** The controller's state, for tests and for partners' code. */
+  get state(): QuoteState {
+    return this._state;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stop();
+    this.#restart = true;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (
+      this.#restart ||
+      changed.has('quoteId') ||
+      changed.has('apiBase') ||
+      changed.has('tokenUrl')
+    ) {
+      this.#restart = false;
+      this.#start();
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (!changed.has('_state') || !this.#focusAfter || BUSY.has(this._state.status)) return;
+    this.#focusAfter = false;
+    const state = this._state;
+    const invalid =
+      state.status === 'ready'
+        ? (Object.keys(FIELD_IDS) as (keyof typeof FIELD_IDS)[]).find(
+            (field) => state.fieldErrors?.[field],
+          )
+        : undefined;
+    const target = invalid
+      ? `#${FIELD_IDS[invalid]}`
+      : state.status === 'ready'
+        ? '#title'
+        : '.message';
+    this.renderRoot.querySelector<HTMLElement>(target)?.focus();
+  }
+
+  #start(): void {
+    this.#stop();
+    let controller: QuoteController;
+    try {
+      this.#configuration = resolveConfiguration({
+        apiBase: this.apiBase,
+        tokenUrl: this.tokenUrl,
+      });
+      const { api } = runtimeFor(this.#configuration);
+      controller = new QuoteController({
+        quoteId: this.quoteId ?? '',
+        api,
+        onEvent: (event) => this.#dispatch(event),
+      });
+    } catch (caught) {
+      const error = toWidgetError(caught);
+      this._state = { status: 'error', error };
+      this.#dispatch({ type: 'error', detail: error.toDetail() });
+      return;
+    }
+    this.#controller = controller;
+    this.#unsubscribe = controller.subscribe((state) => {
+      this._state = state;
+    });
+    this._state = controller.getState();
+    void controller.load();
+  }
+
+  #stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#controller?.dispose();
+    this.#controller = undefined;
+  }
+
+  #dispatch(event: QuoteEvent): void {
+    let dom: TesseraQuoteEvent;
+    switch (event.type) {
+      case 'ready':
+        dom = new TesseraReadyEvent(event.detail);
+        break;
+      case 'change':
+        dom = new TesseraChangeEvent(event.detail);
+        break;
+      case 'success':
+        dom = new TesseraSuccessEvent(event.detail);
+        break;
+      case 'error':
+        dom = new TesseraErrorEvent(event.detail);
+        break;
+    }
+    this.dispatchEvent(dom);
+    try {
+      this.#configuration?.onEvent?.(dom);
+    } catch (error) {
+      // A partner's broken handler must not break the widget.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+
+  get #locale(): string {
+    return (
+      this.locale ||
+      this.#configuration?.locale ||
+      document.documentElement.lang ||
+      navigator.language ||
+      'en'
+    );
+  }
+
+  #t(id: MessageId, params?: Record<string, string | number>): string {
+    return message(this.#locale, id, params);
+  }
+
+  #onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    this.#focusAfter = true;
+    void this.#controller?.accept({
+      signerName: text(data.get('signerName')),
+      signerEmail: text(data.get('signerEmail')),
+      acceptTerms: data.get('acceptTerms') === 'on',
+    });
+  }
+
+  #onDecline(): void {
+    this.#focusAfter = true;
+    void this.#controller?.decline();
+  }
+
+  #onRetry(): void {
+    this.#focusAfter = true;
+    if (this.#controller) void this.#controller.retry();
+    else this.#start();
+  }
+
+  override render(): TemplateResult {
+    const state = this._state;
+    const busy =
+      state.status === 'loading' || state.status === 'accepting' || state.status === 'declining';
+    return html`
+      <section part="base" aria-busy=${busy ? 'true' : 'false'} aria-labelledby="title">
+        ${this.#renderBody(state)}
+        <div class="visually-hidden" role="status" aria-live="polite">
+          ${this.#announcement(state)}
+        </div>
+      </section>
+    `;
+  }
+
+  #renderBody(state: QuoteState): TemplateResult {
+    switch (state.status) {
+      case 'loading':
+        return html`<h2 id="title" class="message" tabindex="-1">${this.#t('quote.loading')}</h2>`;
+      case 'ready':
+      case 'accepting':
+      case 'declining':
+        return html`${this.#renderQuote(state.quote)}
+        ${this.#renderForm(state.status, 'fieldErrors' in state ? state.fieldErrors : undefined)}`;
+      case 'accepted':
+      case 'declined':
+      case 'expired':
+        return html`${this.#renderQuote(state.quote)}
+          <p class="message" tabindex="-1">${this.#outcome(state.status, state.quote)}</p>`;
+      case 'forbidden':
+        return html`${state.quote ? this.#renderQuote(state.quote) : this.#untitled()}
+          <p class="message" tabindex="-1">${this.#t('quote.forbidden')}</p>`;
+      case 'error':
+        return html`${state.quote ? this.#renderQuote(state.quote) : this.#untitled()}
+        ${this.#renderError(state.error)}`;
+    }
+  }
+
+  #untitled(): TemplateResult {
+    return html`<h2 id="title">${this.#t('error.title')}</h2>`;
+  }
+
+  #outcome(status: 'accepted' | 'declined' | 'expired', quote: Quote): string {
+    const number = quote.number;
+    if (status === 'accepted') {
+      const by = quote.accepted_by
+        ? ` ${this.#t('quote.acceptedBy', { name: quote.accepted_by.name })}`
+        : '';
+      return this.#t('quote.accepted', { number }) + by;
+    }
+    if (status === 'declined') return this.#t('quote.declined', { number });
+    return this.#t('quote.expired', { number, date: formatDate(this.#locale, quote.valid_until) });
+  }
+
+  #announcement(state: QuoteState): string {
+    switch (state.status) {
+      case 'loading':
+        return this.#t('quote.loading');
+      case 'ready':
+        return state.fieldErrors ? this.#t('quote.fieldErrors') : '';
+      case 'accepting':
+        return this.#t('quote.accepting');
+      case 'declining':
+        return this.#t('quote.declining');
+      case 'accepted':
+      case 'declined':
+      case 'expired':
+        return this.#outcome(state.status, state.quote);
+      case 'forbidden':
+        return this.#t('quote.forbidden');
+      case 'error':
+        // The alert announces it.
+        return '';
+    }
+  }
+
+  #renderQuote(quote: Quote): TemplateResult {
+    const locale = this.#locale;
+    const money = (amount: number) => formatMoney(locale, quote.currency, amount);
+    return html`
+      <header part="header">
+        <h2 id="title" class="title" tabindex="-1">
+          ${this.#t('quote.title', { number: quote.number })}
+        </h2>
+        <p>${this.#t('quote.validUntil', { date: formatDate(locale, quote.valid_until) })}</p>
+      </header>
+      <table>
+        <caption class="visually-hidden">
+          ${this.#t('quote.lineItems')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">${this.#t('quote.description')}</th>
+            <th scope="col" class="number">${this.#t('quote.quantity')}</th>
+            <th scope="col" class="number">${this.#t('quote.unitPrice')}</th>
+            <th scope="col" class="number">${this.#t('quote.amount')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${quote.line_items.map(
+            (item) => html`
+              <tr part="line-item">
+                <td>${item.description}</td>
+                <td class="number">${formatNumber(locale, item.quantity)}</td>
+                <td class="number">${money(item.unit_amount)}</td>
+                <td class="number">${money(item.amount)}</td>
+              </tr>
+            `,
+          )}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colspan="3">${this.#t('quote.subtotal')}</th>
+            <td class="number">${money(quote.subtotal)}</td>
+          </tr>
+          <tr>
+            <th scope="row" colspan="3">${this.#t('quote.tax')}</th>
+            <td class="number">${money(quote.tax)}</td>
+          </tr>
+          <tr part="total">
+            <th scope="row" colspan="3">${this.#t('quote.total')}</th>
+            <td class="number">${money(quote.total)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    `;
+  }
+
+  #fieldMessage(field: QuoteField, error: FieldError): string {
+    if (field === 'acceptTerms') return this.#t('field.termsRequired');
+    const ids: Record<FieldError['code'], MessageId> = {
+      required: 'field.required',
+      too_long: 'field.tooLong',
+      invalid_email: 'field.invalidEmail',
+      invalid: 'field.invalid',
+    };
+    return this.#t(ids[error.code]);
+  }
+
+  #renderField(
+    field: 'signerName' | 'signerEmail',
+    type: 'text' | 'email',
+    autocomplete: string,
+    errors: FieldErrors | undefined,
+  ): TemplateResult {
+    const id = FIELD_IDS[field];
+    const error = errors?.[field];
+    return html`
+      <div part="field">
+        <label for=${id}
+          >${this.#t(field === 'signerName' ? 'quote.signerName' : 'quote.signerEmail')}</label
+        >
+        <input
+          id=${id}
+          name=${field}
+          type=${type}
+          autocomplete=${autocomplete}
+          required
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby=${error ? `${id}-error` : nothing}
+        />
+        ${
+          error
+            ? html`<p id="${id}-error" part="error">${this.#fieldMessage(field, error)}</p>`
+            : nothing
+        }
+      </div>
+    `;
+  }
+
+  #renderForm(status: 'ready' | 'accepting' | 'declining', errors: FieldErrors | undefined) {
+    const busy = status !== 'ready';
+    const termsId = FIELD_IDS.acceptTerms;
+    const termsError = errors?.acceptTerms;
+    return html`
+      <form novalidate @submit=${this.#onSubmit}>
+        <fieldset>
+          <legend>${this.#t('quote.acceptLegend')}</legend>
+          ${this.#renderField('signerName', 'text', 'name', errors)}
+          ${this.#renderField('signerEmail', 'email', 'email', errors)}
+          <div part="field" class="checkbox">
+            <input
+              id=${termsId}
+              name="acceptTerms"
+              type="checkbox"
+              required
+              aria-invalid=${termsError ? 'true' : 'false'}
+              aria-describedby=${termsError ? `${termsId}-error` : nothing}
+            />
+            <label for=${termsId}>${this.#t('quote.acceptTerms')}</label>
+            ${
+              termsError
+                ? html`<p id="${termsId}-error" part="error">
+                    ${this.#fieldMessage('acceptTerms', termsError)}
+                  </p>`
+                : nothing
+            }
+          </div>
+        </fieldset>
+        <div part="actions">
+          <button type="submit" part="primary-button" aria-disabled=${busy ? 'true' : 'false'}>
+            ${this.#t('quote.accept')}
+          </button>
+          <button type="button" aria-disabled=${busy ? 'true' : 'false'} @click=${this.#onDecline}>
+            ${this.#t('quote.decline')}
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  #renderError(error: WidgetError): TemplateResult {
+    return html`
+      <div role="alert" class="message" tabindex="-1">
+        <p part="error">${error.message}</p>
+        ${
+          error.requestId
+            ? html`<p>${this.#t('error.reference', { requestId: error.requestId })}</p>`
+            : nothing
+        }
+      </div>
+      ${
+        error.retryable
+          ? html`<div part="actions">
+              <button type="button" part="primary-button" @click=${this.#onRetry}>
+                ${this.#t('error.retry')}
+              </button>
+            </div>`
+          : nothing
+      }
+    `;
+  }
+}
