@@ -12,9 +12,8 @@ import type {
 import { tokenServiceConfig, type TokenServiceConfig } from '../../token-service/config.ts';
 import { startTokenService, type RunningTokenService } from '../../token-service/server.ts';
 
+export { TEST_DATABASE_URL, tempPgSchema } from '../support/postgres.ts';
 export const ADMIN_TOKEN = 'tadm_test_admin_token_for_tests_only_0123456789';
-export const TEST_DATABASE_URL =
-  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export async function tempDir(prefix = 'tessera-test-'): Promise<string> {
@@ -148,29 +147,6 @@ export const mintBody = (overrides: Record<string, unknown> = {}) => ({
   origin: 'https://shop.example',
   ...overrides,
 });
-
-/** A PostgreSQL schema of the test's own, dropped by `drop()`; `url` puts it first on the search path. */
-export async function tempPgSchema(): Promise<{ url: string; drop(): Promise<void> }> {
-  const { default: pg } = await import('pg');
-  const { randomBytes } = await import('node:crypto');
-  const schema = `tessera_test_${randomBytes(8).toString('hex')}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({
-      connectionString: TEST_DATABASE_URL,
-      connectionTimeoutMillis: 5000,
-    });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`CREATE SCHEMA "${schema}"`);
-  const url = new URL(TEST_DATABASE_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: url.toString(), drop: () => run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`) };
-}
 
 export async function eventually(
   check: () => Promise<boolean> | boolean,
