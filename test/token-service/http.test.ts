@@ -433,11 +433,10 @@ describe('POST /v1/tokens/introspect (RFC 7662)', () => {
   });
   it("answers inactive for a tampered token, garbage, and a suspended partner's token", async () => {
     const token = (await service.mint(secret, mintBody())).body.token;
-    const [h, p, s] = token.split('.');
+    const [h, , s] = token.split('.');
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...decodeJwt(token).payload, scope: 'account:write' })).toString('base64url')}.${s}`;
     assert.deepEqual((await introspect(ADMIN_TOKEN, forged)).body, { active: false });
     assert.deepEqual((await introspect(ADMIN_TOKEN, 'not.a.token')).body, { active: false });
-    assert.ok(p);
     const created = await service.createPartner();
     const theirs = (await service.mint(created.key.secret, mintBody())).body.token;
     await service.admin('POST', `/partners/${created.partner.id}/suspend`);

@@ -11,6 +11,8 @@ import {
 } from '../../contracts/index.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
+/** Fatal: invalid UTF-8 is a client error (`invalid_json`), not something to guess at. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function requestIdOf(c: Context): string {
   return (c.get('requestId' as never) as string | undefined) ?? 'unknown';
@@ -52,7 +54,7 @@ export async function readJson<S extends z.ZodMiniType>(
   if (buffer.byteLength > MAX_BODY_BYTES) throw tooLarge();
   let body: unknown;
   try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buffer));
+    body = JSON.parse(utf8.decode(buffer));
   } catch {
     throw new TesseraError('invalid_json', 'The body is not valid UTF-8 JSON.');
   }

@@ -381,7 +381,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
       );
     }
 
-    if (use.origin !== undefined && (normaliseOrigin(use.origin) ?? use.origin) !== claims.origin) {
+    // Browsers send the canonical form, so the exact compare settles the hot path without a URL parse.
+    if (
+      use.origin !== undefined &&
+      use.origin !== claims.origin &&
+      (normaliseOrigin(use.origin) ?? use.origin) !== claims.origin
+    ) {
       throw new TesseraError('origin_mismatch');
     }
 
