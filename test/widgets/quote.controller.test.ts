@@ -209,14 +209,20 @@ describe('QuoteController against the real core API', () => {
     assert.equal(state.status === 'accepted' && state.quote.accepted_by?.name, 'Grace Hopper');
   });
 
-  it('a token without quote:accept reads the quote but accept() ends forbidden', async () => {
+  it('a token without quote:accept loads a read-only view and accept() sends nothing', async () => {
     const { controller, events } = await setup({ scopes: ['quote:read'] });
-    assert.equal((await controller.load()).status, 'ready');
-    const state = await controller.accept(SIGNER);
-    assert.equal(state.status, 'forbidden');
-    assert.ok(state.status === 'forbidden' && state.quote, 'the quote stays visible');
-    const error = events.find((e) => e.type === 'error');
-    assert.equal(error?.type === 'error' && error.detail.code, 'insufficient_scope');
+    const loaded = await controller.load();
+    assert.equal(loaded.status, 'forbidden');
+    assert.ok(loaded.status === 'forbidden' && loaded.quote, 'the quote is shown');
+    const ready = events.find((e) => e.type === 'ready');
+    assert.equal(ready?.type === 'ready' && ready.detail.status, 'forbidden');
+    assert.equal(
+      events.some((e) => e.type === 'error'),
+      false,
+      'a read-only token is a configuration, not an error',
+    );
+    assert.equal((await controller.accept(SIGNER)).status, 'forbidden');
+    assert.equal(events.filter((e) => e.type === 'change').length, 1, 'nothing was attempted');
   });
 
   it('a token without quote:read is forbidden on load', async () => {

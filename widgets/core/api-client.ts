@@ -1,7 +1,7 @@
 import ky, { HTTPError, type KyInstance, type Options } from 'ky';
 import type * as z from 'zod/mini';
 import { WidgetError, toWidgetError } from './errors.ts';
-import type { TokenManager } from './token-manager.ts';
+import { tokenScopes, type TokenManager } from './token-manager.ts';
 
 export interface ApiClientOptions {
   /** The core API's base URL, e.g. `https://api.tessera.dev`. */
@@ -34,6 +34,8 @@ export interface ApiResponse<T> {
 
 export interface ApiClient {
   readonly sessionId: string;
+  /** The scopes of the token in use (fetching one if needed), to shape the UI; the API decides. */
+  scopes(): Promise<readonly string[] | undefined>;
   get<T>(path: string, schema: z.ZodMiniType<T>, options?: RequestOptions): Promise<ApiResponse<T>>;
   post<T>(
     path: string,
@@ -186,6 +188,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     sessionId,
+    scopes: async () => tokenScopes(await tokens.getToken()),
     get: (path, schema, opts = {}) => send({ method: 'get', path, ...opts }, schema),
     post: mutation('post'),
     patch: mutation('patch'),

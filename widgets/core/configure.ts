@@ -3,6 +3,8 @@ import { WidgetError } from './errors.ts';
 import { sessionIdFor } from './session.ts';
 import { TokenManager, fetchTokenFromUrl, type FetchToken } from './token-manager.ts';
 
+export type Appearance = 'light' | 'dark';
+
 /** What reaches `onEvent`: the same event objects the elements dispatch. */
 export interface TesseraEventLike extends Event {
   readonly type: `tessera-${string}`;
@@ -16,8 +18,10 @@ export interface TesseraConfiguration {
   fetchToken?: FetchToken;
   /** Declarative alternative to `fetchToken`: the partner endpoint answering `{ token, expires_at }`. */
   tokenUrl?: string;
-  /** A BCP 47 tag; defaults to the document's `lang`, then `en`. */
+  /** A BCP 47 tag; defaults to the document's `lang`, then the browser's language. */
   locale?: string;
+  /** The preset of default colours: `light` (the default) or `dark`. */
+  appearance?: Appearance;
   /** Every `tessera-*` event of every widget of this configuration, in addition to the DOM event. */
   onEvent?: (event: TesseraEventLike) => void;
 }
@@ -65,18 +69,41 @@ export interface ConfigurationOverrides {
   tokenUrl?: string | undefined;
 }
 
+/** The page's configuration under a provider's: the same object while neither changes. */
+const scoped = new WeakMap<
+  object,
+  { page: TesseraConfiguration | undefined; merged: TesseraConfiguration }
+>();
+
+function baseConfiguration(scope: Partial<TesseraConfiguration> | undefined) {
+  if (!scope) return pageConfiguration;
+  const hit = scoped.get(scope);
+  if (hit && hit.page === pageConfiguration) return hit.merged;
+  const merged: TesseraConfiguration = { ...pageConfiguration, ...scope } as TesseraConfiguration;
+  // A provider's token source replaces the page's rather than mixing with it.
+  if (scope.tokenUrl && !scope.fetchToken) delete merged.fetchToken;
+  if (scope.fetchToken && !scope.tokenUrl) delete merged.tokenUrl;
+  Object.freeze(merged);
+  scoped.set(scope, { page: pageConfiguration, merged });
+  return merged;
+}
+
 /**
- * The configuration an element uses: the page's, or, when its attributes override `apiBase` or
- * `token-url`, one derived from it — the same object for the same attributes.
+ * The configuration an element uses: the page's, under its `<tessera-provider>`'s if it has one,
+ * and, when its attributes override `apiBase` or `token-url`, one derived from that — the same
+ * object for the same inputs, so widgets configured alike share one token and one session.
  */
-export function resolveConfiguration(overrides: ConfigurationOverrides = {}): TesseraConfiguration {
-  const base = pageConfiguration;
+export function resolveConfiguration(
+  overrides: ConfigurationOverrides = {},
+  scope?: Partial<TesseraConfiguration>,
+): TesseraConfiguration {
+  const base = baseConfiguration(scope);
   const { apiBase, tokenUrl } = overrides;
   if (!apiBase && !tokenUrl) {
     if (!base) {
       throw new WidgetError(
         'configuration_invalid',
-        'Call configure() or set api-base and token-url on the element.',
+        'Call configure(), wrap the element in <tessera-provider>, or set api-base and token-url on it.',
       );
     }
     return base;

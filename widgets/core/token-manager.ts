@@ -53,19 +53,33 @@ function lifetimeMs(result: FetchTokenResult, now: number): number | undefined {
   return undefined;
 }
 
-function jwtTimes(token: string): { iat: number; exp: number } | undefined {
+/** A JWT's payload, read without verifying it: only for what the UI shows, never for trust. */
+function jwtPayload(token: string): Record<string, unknown> | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {
     const json: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
-    if (typeof json !== 'object' || json === null) return undefined;
-    const { iat, exp } = json as { iat?: unknown; exp?: unknown };
-    return typeof iat === 'number' && typeof exp === 'number' && exp > iat
-      ? { iat, exp }
+    return typeof json === 'object' && json !== null
+      ? (json as Record<string, unknown>)
       : undefined;
   } catch {
     return undefined;
   }
+}
+
+function jwtTimes(token: string): { iat: number; exp: number } | undefined {
+  const { iat, exp } = jwtPayload(token) ?? {};
+  return typeof iat === 'number' && typeof exp === 'number' && exp > iat ? { iat, exp } : undefined;
+}
+
+/**
+ * The scopes a token grants, so a widget can show a read-only view instead of offering buttons
+ * the core API would refuse. The API still decides: this only shapes the UI. `undefined` when the
+ * token does not say (not a JWT): then the widget offers everything and lets the API answer.
+ */
+export function tokenScopes(token: string): readonly string[] | undefined {
+  const scope = jwtPayload(token)?.scope;
+  return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : undefined;
 }
 
 /**

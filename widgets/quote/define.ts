@@ -1,3 +1,4 @@
+import '../core/define.ts';
 import { TesseraQuote } from './tessera-quote.ts';
 
 if (!customElements.get('tessera-quote')) customElements.define('tessera-quote', TesseraQuote);

@@ -3,6 +3,7 @@ import { Quote, QuoteAccept, QuoteDecline, QuoteId } from '../../contracts/v1/qu
 import type { ApiClient } from '../core/api-client.ts';
 import { WidgetError, toWidgetError, type WidgetErrorDetail } from '../core/errors.ts';
 import { Store } from '../core/store.ts';
+import type { QuoteReadyDetail, QuoteSuccessDetail } from './quote.events.ts';
 
 export type QuoteField = 'signerName' | 'signerEmail' | 'acceptTerms' | 'reason';
 
@@ -29,9 +30,9 @@ export type QuoteStatus = QuoteState['status'];
 
 /** The element layer turns these into `tessera-ready`, `tessera-change`, `tessera-success`, `tessera-error`. */
 export type QuoteEvent =
-  | { type: 'ready'; detail: { status: QuoteStatus; quote: Quote } }
+  | { type: 'ready'; detail: QuoteReadyDetail }
   | { type: 'change'; detail: { status: QuoteStatus; previous: QuoteStatus } }
-  | { type: 'success'; detail: { action: 'accept' | 'decline'; quote: Quote } }
+  | { type: 'success'; detail: QuoteSuccessDetail }
   | { type: 'error'; detail: WidgetErrorDetail };
 
 export interface QuoteControllerOptions {
@@ -100,6 +101,10 @@ function stateOf(quote: Quote): QuoteState {
   }
 }
 
+function readOnly(): WidgetError {
+  return new WidgetError('insufficient_scope', 'This token may read the quote but not decide it.');
+}
+
 const BUSY: readonly QuoteStatus[] = ['loading', 'accepting', 'declining'];
 
 /**
@@ -148,10 +153,19 @@ export class QuoteController {
       if (run !== this.#run) return this.getState();
       this.#etag = etag;
       this.#lastFailed = undefined;
-      const state = stateOf(data);
+      let state = stateOf(data);
+      if (state.status === 'ready' && !(await this.#mayDecide())) {
+        if (run !== this.#run) return this.getState();
+        // A read-only view: the quote without buttons the core API would refuse.
+        state = { status: 'forbidden', error: readOnly(), quote: data };
+      }
       this.#set(state);
       if (state.status === 'error') this.#emitError(state.error);
-      else this.#emit({ type: 'ready', detail: { status: state.status, quote: data } });
+      else
+        this.#emit({
+          type: 'ready',
+          detail: { widget: 'quote', status: state.status, quote: data },
+        });
     } catch (error) {
       if (run === this.#run) this.#fail({ kind: 'load' }, error);
     }
@@ -230,7 +244,10 @@ export class QuoteController {
       this.#etag = etag;
       this.#lastFailed = undefined;
       this.#set(stateOf(data));
-      this.#emit({ type: 'success', detail: { action: action.kind, quote: data } });
+      this.#emit({
+        type: 'success',
+        detail: { widget: 'quote', action: action.kind, quote: data },
+      });
     } catch (caught) {
       if (run !== this.#run) return this.getState();
       await this.#decisionFailed(
@@ -280,6 +297,16 @@ export class QuoteController {
       }
       default:
         this.#fail(action, error);
+    }
+  }
+
+  /** Whether the token grants `quote:accept`; a token that does not say is given the benefit. */
+  async #mayDecide(): Promise<boolean> {
+    try {
+      const scopes = await this.#api.scopes();
+      return !scopes || scopes.includes('quote:accept');
+    } catch {
+      return true;
     }
   }
 

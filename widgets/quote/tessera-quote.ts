@@ -1,30 +1,24 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Quote } from '../../contracts/v1/quote.ts';
-import { resolveConfiguration, runtimeFor, type TesseraConfiguration } from '../core/configure.ts';
+import { TesseraElement } from '../core/element.ts';
 import { toWidgetError, type WidgetError } from '../core/errors.ts';
 import { formatDate, formatMoney, formatNumber } from '../core/format.ts';
-import { message, type MessageId } from '../core/messages.ts';
+import { themeStyles } from '../core/theme.ts';
 import {
   QuoteController,
   type FieldError,
   type FieldErrors,
-  type QuoteEvent,
   type QuoteField,
   type QuoteState,
 } from './quote.controller.ts';
-import {
-  TesseraChangeEvent,
-  TesseraErrorEvent,
-  TesseraReadyEvent,
-  TesseraSuccessEvent,
-  type TesseraQuoteEvent,
-} from './quote.events.ts';
+import { messages, type MessageId } from './quote.messages.ts';
 import { styles } from './tessera-quote.styles.ts';
 
-const FIELD_IDS: Record<Exclude<QuoteField, 'reason'>, string> = {
+const FIELD_IDS: Record<QuoteField, string> = {
   signerName: 'signer-name',
   signerEmail: 'signer-email',
   acceptTerms: 'accept-terms',
+  reason: 'decline-reason',
 };
 
 function text(value: FormDataEntryValue | null): string {
@@ -37,6 +31,15 @@ const BUSY = new Set(['loading', 'accepting', 'declining']);
 /**
  * @summary A quote the customer can read and accept or decline.
  *
+ * @tag tessera-quote
+ *
+ * @attr quote-id - The quote to show, `qt_…`.
+ * @attr api-base - Overrides the configuration's core API base URL.
+ * @attr token-url - The partner endpoint that answers `{ token, expires_at }` (no script needed).
+ * @attr locale - A BCP 47 tag: `en`, `de`, `fr`, `es` have their own strings; any tag formats money and dates.
+ * @attr appearance - `light` (default) or `dark`.
+ * @attr unstyled - Drops the default look, keeping only accessibility helpers.
+ *
  * @csspart base - The widget's box.
  * @csspart header - The quote number and validity.
  * @csspart line-item - Each row of the line items table.
@@ -45,53 +48,52 @@ const BUSY = new Set(['loading', 'accepting', 'declining']);
  * @csspart error - A field's error text, and the error message.
  * @csspart actions - The row of buttons.
  * @csspart primary-button - The Accept button, and Retry.
+ * @csspart danger-button - The button that confirms the decline.
  *
  * @cssproperty --tessera-quote-font - Font family (falls back to `--tessera-font`).
  * @cssproperty --tessera-quote-color - Text colour (falls back to `--tessera-color-text`).
+ * @cssproperty --tessera-quote-muted - Secondary text (falls back to `--tessera-color-muted`).
  * @cssproperty --tessera-quote-background - Background (falls back to `--tessera-color-background`).
  * @cssproperty --tessera-quote-accent - Primary button and focus ring (falls back to `--tessera-color-accent`).
  * @cssproperty --tessera-quote-on-accent - Text on the accent (falls back to `--tessera-color-on-accent`).
- * @cssproperty --tessera-quote-danger - Errors (falls back to `--tessera-color-danger`).
+ * @cssproperty --tessera-quote-danger - Errors and the decline button (falls back to `--tessera-color-danger`).
+ * @cssproperty --tessera-quote-success - Success messages (falls back to `--tessera-color-success`).
  * @cssproperty --tessera-quote-border - Borders (falls back to `--tessera-color-border`).
  * @cssproperty --tessera-quote-radius - Corner radius (falls back to `--tessera-radius`).
  * @cssproperty --tessera-quote-spacing - Spacing unit (falls back to `--tessera-spacing`).
  *
- * @fires tessera-ready - The quote loaded. `detail: { status, quote }`.
+ * @fires tessera-ready - The quote loaded. `detail: { widget: 'quote', status, quote }`.
  * @fires tessera-change - The state changed. `detail: { status, previous }`.
- * @fires tessera-success - The quote was accepted or declined. `detail: { action, quote }`.
+ * @fires tessera-success - The quote was accepted or declined. `detail: { widget: 'quote', action, quote }`.
  * @fires tessera-error - Something failed. `detail: { code, message, retryable, requestId, sessionId }`.
  */
-export class TesseraQuote extends LitElement {
-  static override styles = styles;
+export class TesseraQuote extends TesseraElement<MessageId> {
+  protected static override visualStyles = [themeStyles('quote'), styles];
 
   static override properties = {
+    ...TesseraElement.properties,
     quoteId: { attribute: 'quote-id' },
-    apiBase: { attribute: 'api-base' },
-    tokenUrl: { attribute: 'token-url' },
-    locale: {},
     _state: { state: true },
+    _declining: { state: true },
   };
 
   /** The quote to show, `qt_…`. */
   declare quoteId: string | undefined;
-  /** Overrides `configure({ apiBase })`. */
-  declare apiBase: string | undefined;
-  /** Overrides `configure({ fetchToken })`: the partner endpoint answering `{ token, expires_at }`. */
-  declare tokenUrl: string | undefined;
-  /** Overrides `configure({ locale })`. */
-  declare locale: string | undefined;
   declare _state: QuoteState;
+  /** Whether the decline form (with its reason) is open instead of the accept form. */
+  declare _declining: boolean;
 
+  protected readonly messages = messages;
   #controller: QuoteController | undefined;
-  #configuration: TesseraConfiguration | undefined;
   #unsubscribe: (() => void) | undefined;
   #restart = true;
   /** Set by a user action, so only its outcome moves focus; loading never steals it. */
-  #focusAfter = false;
+  #focusAfter: string | true | false = false;
 
   constructor() {
     super();
     this._state = { status: 'loading' };
+    this._declining = false;
   }
 
   /** The controller's state, for tests and for partners' code. */
@@ -106,26 +108,26 @@ export class TesseraQuote extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (
-      this.#restart ||
-      changed.has('quoteId') ||
-      changed.has('apiBase') ||
-      changed.has('tokenUrl')
-    ) {
+    if (this.#restart || changed.has('quoteId') || this.configurationChanged(changed)) {
       this.#restart = false;
       this.#start();
     }
+    super.willUpdate(changed);
   }
 
   protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (typeof this.#focusAfter === 'string' && changed.has('_declining')) {
+      this.renderRoot.querySelector<HTMLElement>(this.#focusAfter)?.focus();
+      this.#focusAfter = false;
+      return;
+    }
     if (!changed.has('_state') || !this.#focusAfter || BUSY.has(this._state.status)) return;
     this.#focusAfter = false;
     const state = this._state;
     const invalid =
       state.status === 'ready'
-        ? (Object.keys(FIELD_IDS) as (keyof typeof FIELD_IDS)[]).find(
-            (field) => state.fieldErrors?.[field],
-          )
+        ? (Object.keys(FIELD_IDS) as QuoteField[]).find((field) => state.fieldErrors?.[field])
         : undefined;
     const target = invalid
       ? `#${FIELD_IDS[invalid]}`
@@ -137,22 +139,19 @@ export class TesseraQuote extends LitElement {
 
   #start(): void {
     this.#stop();
+    this._declining = false;
     let controller: QuoteController;
     try {
-      this.#configuration = resolveConfiguration({
-        apiBase: this.apiBase,
-        tokenUrl: this.tokenUrl,
-      });
-      const { api } = runtimeFor(this.#configuration);
+      const { api } = this.resolveRuntime();
       controller = new QuoteController({
         quoteId: this.quoteId ?? '',
         api,
-        onEvent: (event) => this.#dispatch(event),
+        onEvent: (event) => this.emit(event),
       });
     } catch (caught) {
       const error = toWidgetError(caught);
       this._state = { status: 'error', error };
-      this.#dispatch({ type: 'error', detail: error.toDetail() });
+      this.emit({ type: 'error', detail: error.toDetail() });
       return;
     }
     this.#controller = controller;
@@ -170,47 +169,6 @@ export class TesseraQuote extends LitElement {
     this.#controller = undefined;
   }
 
-  #dispatch(event: QuoteEvent): void {
-    let dom: TesseraQuoteEvent;
-    switch (event.type) {
-      case 'ready':
-        dom = new TesseraReadyEvent(event.detail);
-        break;
-      case 'change':
-        dom = new TesseraChangeEvent(event.detail);
-        break;
-      case 'success':
-        dom = new TesseraSuccessEvent(event.detail);
-        break;
-      case 'error':
-        dom = new TesseraErrorEvent(event.detail);
-        break;
-    }
-    this.dispatchEvent(dom);
-    try {
-      this.#configuration?.onEvent?.(dom);
-    } catch (error) {
-      // A partner's broken handler must not break the widget.
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
-  }
-
-  get #locale(): string {
-    return (
-      this.locale ||
-      this.#configuration?.locale ||
-      document.documentElement.lang ||
-      navigator.language ||
-      'en'
-    );
-  }
-
-  #t(id: MessageId, params?: Record<string, string | number>): string {
-    return message(this.#locale, id, params);
-  }
-
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
@@ -223,9 +181,22 @@ export class TesseraQuote extends LitElement {
     });
   }
 
-  #onDecline(): void {
+  #openDecline(): void {
+    this.#focusAfter = `#${FIELD_IDS.reason}`;
+    this._declining = true;
+  }
+
+  #closeDecline(): void {
+    this.#focusAfter = '#open-decline';
+    this._declining = false;
+  }
+
+  #onDecline(event: SubmitEvent): void {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
     this.#focusAfter = true;
-    void this.#controller?.decline();
+    const reason = text(data.get('reason')).trim();
+    void this.#controller?.decline(reason ? { reason } : {});
   }
 
   #onRetry(): void {
@@ -239,7 +210,12 @@ export class TesseraQuote extends LitElement {
     const busy =
       state.status === 'loading' || state.status === 'accepting' || state.status === 'declining';
     return html`
-      <section part="base" aria-busy=${busy ? 'true' : 'false'} aria-labelledby="title">
+      <section
+        part="base"
+        class=${this.resolvedAppearance}
+        aria-busy=${busy ? 'true' : 'false'}
+        aria-labelledby="title"
+      >
         ${this.#renderBody(state)}
         <div class="visually-hidden" role="status" aria-live="polite">
           ${this.#announcement(state)}
@@ -251,12 +227,19 @@ export class TesseraQuote extends LitElement {
   #renderBody(state: QuoteState): TemplateResult {
     switch (state.status) {
       case 'loading':
-        return html`<h2 id="title" class="message" tabindex="-1">${this.#t('quote.loading')}</h2>`;
+        return html`<h2 id="title" class="message" tabindex="-1">${this.t('quote.loading')}</h2>`;
       case 'ready':
       case 'accepting':
       case 'declining':
         return html`${this.#renderQuote(state.quote)}
-        ${this.#renderForm(state.status, 'fieldErrors' in state ? state.fieldErrors : undefined)}`;
+        ${
+          this._declining
+            ? this.#renderDecline(
+                state.status,
+                'fieldErrors' in state ? state.fieldErrors : undefined,
+              )
+            : this.#renderForm(state.status, 'fieldErrors' in state ? state.fieldErrors : undefined)
+        }`;
       case 'accepted':
       case 'declined':
       case 'expired':
@@ -264,7 +247,7 @@ export class TesseraQuote extends LitElement {
           <p class="message" tabindex="-1">${this.#outcome(state.status, state.quote)}</p>`;
       case 'forbidden':
         return html`${state.quote ? this.#renderQuote(state.quote) : this.#untitled()}
-          <p class="message" tabindex="-1">${this.#t('quote.forbidden')}</p>`;
+          <p class="message" tabindex="-1">${this.t('quote.forbidden')}</p>`;
       case 'error':
         return html`${state.quote ? this.#renderQuote(state.quote) : this.#untitled()}
         ${this.#renderError(state.error)}`;
@@ -272,37 +255,40 @@ export class TesseraQuote extends LitElement {
   }
 
   #untitled(): TemplateResult {
-    return html`<h2 id="title">${this.#t('error.title')}</h2>`;
+    return html`<h2 id="title">${this.t('error.title')}</h2>`;
   }
 
   #outcome(status: 'accepted' | 'declined' | 'expired', quote: Quote): string {
     const number = quote.number;
     if (status === 'accepted') {
       const by = quote.accepted_by
-        ? ` ${this.#t('quote.acceptedBy', { name: quote.accepted_by.name })}`
+        ? ` ${this.t('quote.acceptedBy', { name: quote.accepted_by.name })}`
         : '';
-      return this.#t('quote.accepted', { number }) + by;
+      return this.t('quote.accepted', { number }) + by;
     }
-    if (status === 'declined') return this.#t('quote.declined', { number });
-    return this.#t('quote.expired', { number, date: formatDate(this.#locale, quote.valid_until) });
+    if (status === 'declined') return this.t('quote.declined', { number });
+    return this.t('quote.expired', {
+      number,
+      date: formatDate(this.resolvedLocale, quote.valid_until),
+    });
   }
 
   #announcement(state: QuoteState): string {
     switch (state.status) {
       case 'loading':
-        return this.#t('quote.loading');
+        return this.t('quote.loading');
       case 'ready':
-        return state.fieldErrors ? this.#t('quote.fieldErrors') : '';
+        return state.fieldErrors ? this.t('quote.fieldErrors') : '';
       case 'accepting':
-        return this.#t('quote.accepting');
+        return this.t('quote.accepting');
       case 'declining':
-        return this.#t('quote.declining');
+        return this.t('quote.declining');
       case 'accepted':
       case 'declined':
       case 'expired':
         return this.#outcome(state.status, state.quote);
       case 'forbidden':
-        return this.#t('quote.forbidden');
+        return this.t('quote.forbidden');
       case 'error':
         // The alert announces it.
         return '';
@@ -310,25 +296,25 @@ export class TesseraQuote extends LitElement {
   }
 
   #renderQuote(quote: Quote): TemplateResult {
-    const locale = this.#locale;
+    const locale = this.resolvedLocale;
     const money = (amount: number) => formatMoney(locale, quote.currency, amount);
     return html`
       <header part="header">
         <h2 id="title" class="title" tabindex="-1">
-          ${this.#t('quote.title', { number: quote.number })}
+          ${this.t('quote.title', { number: quote.number })}
         </h2>
-        <p>${this.#t('quote.validUntil', { date: formatDate(locale, quote.valid_until) })}</p>
+        <p>${this.t('quote.validUntil', { date: formatDate(locale, quote.valid_until) })}</p>
       </header>
       <table>
         <caption class="visually-hidden">
-          ${this.#t('quote.lineItems')}
+          ${this.t('quote.lineItems')}
         </caption>
         <thead>
           <tr>
-            <th scope="col">${this.#t('quote.description')}</th>
-            <th scope="col" class="number">${this.#t('quote.quantity')}</th>
-            <th scope="col" class="number">${this.#t('quote.unitPrice')}</th>
-            <th scope="col" class="number">${this.#t('quote.amount')}</th>
+            <th scope="col">${this.t('quote.description')}</th>
+            <th scope="col" class="number">${this.t('quote.quantity')}</th>
+            <th scope="col" class="number">${this.t('quote.unitPrice')}</th>
+            <th scope="col" class="number">${this.t('quote.amount')}</th>
           </tr>
         </thead>
         <tbody>
@@ -345,15 +331,15 @@ export class TesseraQuote extends LitElement {
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row" colspan="3">${this.#t('quote.subtotal')}</th>
+            <th scope="row" colspan="3">${this.t('quote.subtotal')}</th>
             <td class="number">${money(quote.subtotal)}</td>
           </tr>
           <tr>
-            <th scope="row" colspan="3">${this.#t('quote.tax')}</th>
+            <th scope="row" colspan="3">${this.t('quote.tax')}</th>
             <td class="number">${money(quote.tax)}</td>
           </tr>
           <tr part="total">
-            <th scope="row" colspan="3">${this.#t('quote.total')}</th>
+            <th scope="row" colspan="3">${this.t('quote.total')}</th>
             <td class="number">${money(quote.total)}</td>
           </tr>
         </tfoot>
@@ -362,14 +348,14 @@ export class TesseraQuote extends LitElement {
   }
 
   #fieldMessage(field: QuoteField, error: FieldError): string {
-    if (field === 'acceptTerms') return this.#t('field.termsRequired');
+    if (field === 'acceptTerms') return this.t('field.termsRequired');
     const ids: Record<FieldError['code'], MessageId> = {
       required: 'field.required',
       too_long: 'field.tooLong',
       invalid_email: 'field.invalidEmail',
       invalid: 'field.invalid',
     };
-    return this.#t(ids[error.code]);
+    return this.t(ids[error.code]);
   }
 
   #renderField(
@@ -383,7 +369,7 @@ export class TesseraQuote extends LitElement {
     return html`
       <div part="field">
         <label for=${id}
-          >${this.#t(field === 'signerName' ? 'quote.signerName' : 'quote.signerEmail')}</label
+          >${this.t(field === 'signerName' ? 'quote.signerName' : 'quote.signerEmail')}</label
         >
         <input
           id=${id}
@@ -410,7 +396,7 @@ export class TesseraQuote extends LitElement {
     return html`
       <form novalidate @submit=${this.#onSubmit}>
         <fieldset>
-          <legend>${this.#t('quote.acceptLegend')}</legend>
+          <legend>${this.t('quote.acceptLegend')}</legend>
           ${this.#renderField('signerName', 'text', 'name', errors)}
           ${this.#renderField('signerEmail', 'email', 'email', errors)}
           <div part="field" class="checkbox">
@@ -422,7 +408,7 @@ export class TesseraQuote extends LitElement {
               aria-invalid=${termsError ? 'true' : 'false'}
               aria-describedby=${termsError ? `${termsId}-error` : nothing}
             />
-            <label for=${termsId}>${this.#t('quote.acceptTerms')}</label>
+            <label for=${termsId}>${this.t('quote.acceptTerms')}</label>
             ${
               termsError
                 ? html`<p id="${termsId}-error" part="error">
@@ -434,10 +420,56 @@ export class TesseraQuote extends LitElement {
         </fieldset>
         <div part="actions">
           <button type="submit" part="primary-button" aria-disabled=${busy ? 'true' : 'false'}>
-            ${this.#t('quote.accept')}
+            ${this.t('quote.accept')}
           </button>
-          <button type="button" aria-disabled=${busy ? 'true' : 'false'} @click=${this.#onDecline}>
-            ${this.#t('quote.decline')}
+          <button
+            id="open-decline"
+            type="button"
+            aria-disabled=${busy ? 'true' : 'false'}
+            @click=${this.#openDecline}
+          >
+            ${this.t('quote.decline')}
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  #renderDecline(status: 'ready' | 'accepting' | 'declining', errors: FieldErrors | undefined) {
+    const busy = status !== 'ready';
+    const id = FIELD_IDS.reason;
+    const error = errors?.reason;
+    return html`
+      <form novalidate @submit=${this.#onDecline}>
+        <fieldset>
+          <legend>${this.t('quote.declineLegend')}</legend>
+          <div part="field">
+            <label for=${id}>${this.t('quote.reason')}</label>
+            <textarea
+              id=${id}
+              name="reason"
+              rows="3"
+              maxlength="1000"
+              aria-invalid=${error ? 'true' : 'false'}
+              aria-describedby=${error ? `${id}-error` : nothing}
+            ></textarea>
+            ${
+              error
+                ? html`<p id="${id}-error" part="error">${this.#fieldMessage('reason', error)}</p>`
+                : nothing
+            }
+          </div>
+        </fieldset>
+        <div part="actions">
+          <button type="submit" part="danger-button" aria-disabled=${busy ? 'true' : 'false'}>
+            ${this.t('quote.confirmDecline')}
+          </button>
+          <button
+            type="button"
+            aria-disabled=${busy ? 'true' : 'false'}
+            @click=${this.#closeDecline}
+          >
+            ${this.t('quote.back')}
           </button>
         </div>
       </form>
@@ -450,7 +482,7 @@ export class TesseraQuote extends LitElement {
         <p part="error">${error.message}</p>
         ${
           error.requestId
-            ? html`<p>${this.#t('error.reference', { requestId: error.requestId })}</p>`
+            ? html`<p>${this.t('error.reference', { requestId: error.requestId })}</p>`
             : nothing
         }
       </div>
@@ -458,7 +490,7 @@ export class TesseraQuote extends LitElement {
         error.retryable
           ? html`<div part="actions">
               <button type="button" part="primary-button" @click=${this.#onRetry}>
-                ${this.#t('error.retry')}
+                ${this.t('error.retry')}
               </button>
             </div>`
           : nothing

@@ -1,0 +1,156 @@
+import { ContextConsumer } from '@lit/context';
+import { LitElement, type CSSResultGroup, type CSSResultOrNative, type PropertyValues } from 'lit';
+import {
+  resolveConfiguration,
+  runtimeFor,
+  type Appearance,
+  type TesseraConfiguration,
+  type WidgetRuntime,
+} from './configure.ts';
+import { configurationContext } from './context.ts';
+import { toDomEvent, type ControllerEvent } from './events.ts';
+import type { Messages } from './i18n.ts';
+import { accessibleStyles, visualStyles } from './theme.ts';
+
+function flatten(group: CSSResultGroup): CSSResultOrNative[] {
+  return Array.isArray(group)
+    ? group.flatMap((item: CSSResultGroup) => flatten(item))
+    : [group];
+}
+
+/** The properties whose change means the widget must start over with another configuration. */
+const CONFIGURATION_PROPERTIES = ['apiBase', 'tokenUrl', '_scope'] as const;
+
+/**
+ * What the three widgets share: configuration from attributes, the nearest `<tessera-provider>`
+ * and `configure()`; locale with lazily loaded messages; appearance presets and `unstyled`; and
+ * each controller event dispatched as a bubbling, composed DOM event and passed to `onEvent`.
+ */
+export abstract class TesseraElement<Id extends string> extends LitElement {
+  static override properties = {
+    apiBase: { attribute: 'api-base' },
+    tokenUrl: { attribute: 'token-url' },
+    locale: {},
+    appearance: {},
+    unstyled: { type: Boolean, reflect: true },
+    _scope: { state: true },
+    _messagesLoaded: { state: true },
+  };
+
+  /** The widget's own look, over the shared theme; both are dropped by `unstyled`. */
+  protected static visualStyles: CSSResultGroup = [];
+  /** The widget's layout rules kept even when `unstyled` (rarely needed). */
+  protected static accessibleStyles: CSSResultGroup = [];
+
+  static override get styles(): CSSResultGroup {
+    return [accessibleStyles, this.accessibleStyles, visualStyles, this.visualStyles];
+  }
+
+  /** Overrides the configuration's `apiBase`. */
+  declare apiBase: string | undefined;
+  /** Overrides the configuration's token source: the partner endpoint answering `{ token, expires_at }`. */
+  declare tokenUrl: string | undefined;
+  /** Overrides the configuration's `locale`. */
+  declare locale: string | undefined;
+  /** `light` or `dark`; overrides the configuration's `appearance`. */
+  declare appearance: Appearance | undefined;
+  /** Drops the default look (colours, borders, spacing), keeping only accessibility helpers. */
+  declare unstyled: boolean;
+  declare _scope: Partial<TesseraConfiguration> | undefined;
+  declare _messagesLoaded: string | undefined;
+
+  protected abstract readonly messages: Messages<Id>;
+  /** The configuration in use since the last `resolveRuntime()`. */
+  protected configuration: TesseraConfiguration | undefined;
+
+  constructor() {
+    super();
+    this.unstyled = false;
+    new ContextConsumer(this, {
+      context: configurationContext,
+      subscribe: true,
+      callback: (value) => {
+        this._scope = value;
+      },
+    });
+  }
+
+  /** Whether the last update changed what the widget is configured with. */
+  protected configurationChanged(changed: PropertyValues): boolean {
+    return CONFIGURATION_PROPERTIES.some((name) => changed.has(name));
+  }
+
+  /** The runtime for the current attributes, provider and page configuration; throws `WidgetError`. */
+  protected resolveRuntime(): WidgetRuntime {
+    this.configuration = resolveConfiguration(
+      { apiBase: this.apiBase, tokenUrl: this.tokenUrl },
+      this._scope,
+    );
+    return runtimeFor(this.configuration);
+  }
+
+  /** The locale to render in: attribute, provider or page, document, browser. */
+  get resolvedLocale(): string {
+    return (
+      this.locale ||
+      this._scope?.locale ||
+      this.configuration?.locale ||
+      document.documentElement.lang ||
+      navigator.language ||
+      'en'
+    );
+  }
+
+  /** The appearance preset in use. */
+  get resolvedAppearance(): Appearance {
+    const appearance = this.appearance || this._scope?.appearance || this.configuration?.appearance;
+    return appearance === 'dark' ? 'dark' : 'light';
+  }
+
+  protected t(id: Id, params?: Record<string, string | number>): string {
+    return this.messages.format(this.resolvedLocale, id, params);
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const locale = this.resolvedLocale;
+    if (!this.messages.has(locale)) {
+      // English shows meanwhile; the language's strings replace it once loaded.
+      this.messages.load(locale).then(
+        () => {
+          this._messagesLoaded = locale;
+        },
+        () => undefined,
+      );
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (changed.has('unstyled') && this.shadowRoot) {
+      // Constructable sheets only (no <style> element): nothing a strict CSP would refuse.
+      const ctor = this.constructor as typeof TesseraElement;
+      const sheets = this.unstyled
+        ? flatten([accessibleStyles, ctor.accessibleStyles])
+        : flatten(ctor.styles);
+      this.shadowRoot.adoptedStyleSheets = sheets.flatMap((style) => {
+        const sheet = style instanceof CSSStyleSheet ? style : style.styleSheet;
+        return sheet ? [sheet] : [];
+      });
+    }
+  }
+
+  /** Dispatches a controller event on the element and passes it to `onEvent`. */
+  protected emit(event: ControllerEvent): void {
+    const dom = toDomEvent(event);
+    this.dispatchEvent(dom);
+    try {
+      this.configuration?.onEvent?.(dom);
+    } catch (error) {
+      // A partner's broken handler must not break the widget.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
