@@ -40,6 +40,9 @@ const BUSY = new Set(['loading', 'accepting', 'declining']);
  * @attr appearance - `light` (default) or `dark`.
  * @attr unstyled - Drops the default look, keeping only accessibility helpers.
  *
+ * @slot terms - Partner content above the acceptance checkbox, e.g. a link to the full terms.
+ * @slot footer - Partner content at the end of the widget, in every state.
+ *
  * @csspart base - The widget's box.
  * @csspart header - The quote number and validity.
  * @csspart line-item - Each row of the line items table.
@@ -217,6 +220,7 @@ export class TesseraQuote extends TesseraElement<MessageId> {
         aria-labelledby="title"
       >
         ${this.#renderBody(state)}
+        <slot name="footer"></slot>
         <div class="visually-hidden" role="status" aria-live="polite">
           ${this.#announcement(state)}
         </div>
@@ -399,6 +403,7 @@ export class TesseraQuote extends TesseraElement<MessageId> {
           <legend>${this.t('quote.acceptLegend')}</legend>
           ${this.#renderField('signerName', 'text', 'name', errors)}
           ${this.#renderField('signerEmail', 'email', 'email', errors)}
+          <slot name="terms"></slot>
           <div part="field" class="checkbox">
             <input
               id=${termsId}
