@@ -14,7 +14,7 @@ import { acquireLock } from '../token-service/lock.ts';
 import { createLogger, type Logger } from '../token-service/log.ts';
 import { PartnerRateLimiter } from '../token-service/rate-limit.ts';
 import { connectRedis, listen, loadAdminToken } from '../token-service/server.ts';
-import { createVerifier } from '../token-service/verify/index.ts';
+import { createVerifier, type Verifier } from '../token-service/verify/index.ts';
 import { coreStateDir, type CoreApiConfig } from './config.ts';
 import { discover } from './discovery.ts';
 import { createCoreApp } from './http/app.ts';
@@ -64,17 +64,21 @@ const SeedBody = z.strictObject({ partner_id: PartnerId });
 export async function startCoreApi(
   config: CoreApiConfig,
   log: Logger = createLogger(config.logLevel, 1, 'core-api'),
+  /** Replaces the token verifier; only `bench:core-api` does, to measure what verification costs. */
+  overrides: { verifier?: (issuer: string) => Verifier } = {},
 ): Promise<RunningCoreApi> {
   const metadata = await discover(config.tokenServiceUrl, config.discoveryTimeoutMs, (problem) =>
     log.info({ token_service: config.tokenServiceUrl, problem }, 'waiting for the token service'),
   );
   const core = await openCore(config);
-  const verifier = createVerifier({
-    issuer: metadata.issuer,
-    audience: config.audience ?? metadata.tessera_audience ?? 'tessera-core-api',
-    jwksUrl: metadata.jwks_uri,
-    revocationsUrl: metadata.tessera_revocations_uri,
-  });
+  const verifier =
+    overrides.verifier?.(metadata.issuer) ??
+    createVerifier({
+      issuer: metadata.issuer,
+      audience: config.audience ?? metadata.tessera_audience ?? 'tessera-core-api',
+      jwksUrl: metadata.jwks_uri,
+      revocationsUrl: metadata.tessera_revocations_uri,
+    });
   let redis: Awaited<ReturnType<typeof connectRedis>> | null = null;
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
@@ -115,7 +119,12 @@ export async function startCoreApi(
 
   let server: ServerType;
   try {
-    server = await listen(app.fetch, config.host, config.port);
+    server = await listen(
+      app.fetch,
+      config.host,
+      config.port,
+      '--core-api-port to tessera start, --port to tessera core-api start (or set TESSERA_CORE_API_PORT)',
+    );
   } catch (error) {
     verifier.close();
     redis?.disconnect();
