@@ -8,7 +8,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bin/*.js', 'scripts/*.mjs'] },
+        projectService: {
+          allowDefaultProject: ['*.js', '*.mjs', 'bin/*.js', 'scripts/*.mjs', 'demo/public/*.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -23,6 +25,10 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    files: ['demo/public/*.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

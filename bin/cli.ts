@@ -356,38 +356,56 @@ export function buildProgram(): Command {
         'core API port (default 4100, env TESSERA_CORE_API_PORT)',
       ).argParser(port),
     )
-    .action(async (options: { port?: number; coreApiPort?: number }, command: Command) => {
-      const stack = await startStack({
-        dataDir: globals(command).dataDir,
-        tokenServicePort: options.port,
-        coreApiPort: options.coreApiPort,
-      });
-      const { demo } = stack;
-      out(command).print(
-        { token_service: stack.tokenService.url, core_api: stack.coreApi.url, demo },
-        () =>
-          [
-            '',
-            'Tessera is running. Ctrl-C stops everything.',
-            `  token service  ${stack.tokenService.url}`,
-            `  core API       ${stack.coreApi.url}`,
-            `  demo partner   ${demo.partner_id} (test mode, origin ${demo.origin})`,
-            `  secret key     ${demo.secret_key}   (kept in the data dir's demo.json)`,
-            `  demo account   ${demo.seed.account_id}`,
-            `  quotes         open ${demo.seed.quotes.open}, expired ${demo.seed.quotes.expired}, accepted ${demo.seed.quotes.accepted}`,
-            `  onboarding     ${demo.seed.onboarding_id}`,
-            '',
-            'Mint a widget token:',
-            `  curl -s ${stack.tokenService.url}/v1/tokens -H 'Authorization: Bearer ${demo.secret_key}' -H 'Content-Type: application/json' \\`,
-            `    -d '{"subject":"${demo.seed.account_id}","scopes":["quote:read"],"origin":"${demo.origin}"}'`,
-          ].join('\n'),
-      );
-      await new Promise<void>((resolve) => {
-        const stop = () => void stack.close().then(resolve);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-    });
+    .addOption(
+      new Option(
+        '--demo-port <port>',
+        'demo partner site port (default 5173, env TESSERA_DEMO_PORT)',
+      ).argParser(port),
+    )
+    .action(
+      async (
+        options: { port?: number; coreApiPort?: number; demoPort?: number },
+        command: Command,
+      ) => {
+        const stack = await startStack({
+          dataDir: globals(command).dataDir,
+          tokenServicePort: options.port,
+          coreApiPort: options.coreApiPort,
+          demoPort: options.demoPort,
+        });
+        const { demo } = stack;
+        out(command).print(
+          {
+            token_service: stack.tokenService.url,
+            core_api: stack.coreApi.url,
+            demo_site: stack.site.url,
+            demo,
+          },
+          () =>
+            [
+              '',
+              'Tessera is running. Ctrl-C stops everything.',
+              `  demo shop      ${stack.site.url}   ← open this: the three widgets on a partner page`,
+              `  token service  ${stack.tokenService.url}`,
+              `  core API       ${stack.coreApi.url}`,
+              `  demo partner   ${demo.partner_id} (test mode, origin ${demo.origin})`,
+              `  secret key     ${demo.secret_key}   (kept in the data dir's demo.json)`,
+              `  demo account   ${demo.seed.account_id}`,
+              `  quotes         open ${demo.seed.quotes.open}, expired ${demo.seed.quotes.expired}, accepted ${demo.seed.quotes.accepted}`,
+              `  onboarding     ${demo.seed.onboarding_id}`,
+              '',
+              'Mint a widget token:',
+              `  curl -s ${stack.tokenService.url}/v1/tokens -H 'Authorization: Bearer ${demo.secret_key}' -H 'Content-Type: application/json' \\`,
+              `    -d '{"subject":"${demo.seed.account_id}","scopes":["quote:read"],"origin":"${demo.origin}"}'`,
+            ].join('\n'),
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => void stack.close().then(resolve);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      },
+    );
 
   coreApiCommands(program, {
     print: (command, value, human) => out(command).print(value, human),

@@ -7,6 +7,8 @@ import { SCOPES } from '../contracts/index.ts';
 import { tokenServiceConfig } from '../token-service/config.ts';
 import { createLogger } from '../token-service/log.ts';
 import { startTokenService, type RunningTokenService } from '../token-service/server.ts';
+import { startDemoSite, type DemoSite } from '../demo/site.ts';
+import { envInt } from '../token-service/config.ts';
 
 /** What the first start created, so that later starts resume with the same partner and data. */
 export interface DemoState {
@@ -20,10 +22,19 @@ export interface Stack {
   tokenService: RunningTokenService;
   coreApi: RunningCoreApi;
   demo: DemoState;
+  /** The demo partner's own site: its page embeds the three widgets. */
+  site: DemoSite;
   close(): Promise<void>;
 }
 
 export const DEMO_ORIGIN = 'http://127.0.0.1:5173';
+export const DEMO_PORT = 5173;
+const DEMO_HOST = '127.0.0.1';
+
+/** The origins a demo site on this port is seen from, both of which the partner must allow. */
+function demoOrigins(port: number): string[] {
+  return [`http://${DEMO_HOST}:${port}`, `http://localhost:${port}`];
+}
 
 /**
  * `npm start`: the token service and the core API side by side on one data dir (each its own
@@ -34,6 +45,8 @@ export async function startStack(
     dataDir?: string;
     tokenServicePort?: number;
     coreApiPort?: number;
+    /** The demo site's port (default 5173, env TESSERA_DEMO_PORT; 0 picks a free one). */
+    demoPort?: number;
     env?: Record<string, string | undefined>;
   } = {},
 ): Promise<Stack> {
@@ -44,6 +57,7 @@ export async function startStack(
     createLogger(tsConfig.logLevel, 1, 'token-service'),
   );
   let coreApi: RunningCoreApi | null = null;
+  let site: DemoSite | null = null;
   try {
     coreApi = await startCoreApi(
       coreApiConfig(
@@ -59,7 +73,7 @@ export async function startStack(
       const { partner, key } = await tokenService.core.partners.create({
         name: 'Demo Shop',
         mode: 'test',
-        origins: [DEMO_ORIGIN, 'http://localhost:5173'],
+        origins: demoOrigins(DEMO_PORT),
         scopes: [...SCOPES],
         max_ttl_seconds: 600,
         require_dpop: false,
@@ -68,19 +82,49 @@ export async function startStack(
       demo = { partner_id: partner.id, secret_key: key.secret, origin: DEMO_ORIGIN, seed };
       await writeFile(statePath, JSON.stringify(demo, null, 2) + '\n', { mode: 0o600 });
     }
+    site = await startDemoSite({
+      host: DEMO_HOST,
+      port: opts.demoPort ?? envInt(env.TESSERA_DEMO_PORT, DEMO_PORT, 'TESSERA_DEMO_PORT'),
+      tokenServiceUrl: tokenService.url,
+      coreApiUrl: coreApi.url,
+      secretKey: demo.secret_key,
+      accountId: demo.seed.account_id,
+      quoteId: demo.seed.quotes.open,
+    });
+    await allowSiteOrigins(tokenService, demo.partner_id, Number(new URL(site.url).port));
     const running = coreApi;
+    const runningSite = site;
     return {
       tokenService,
       coreApi: running,
       demo,
+      site: runningSite,
       async close() {
+        await runningSite.close();
         await running.close();
         await tokenService.close();
       },
     };
   } catch (error) {
+    await site?.close();
     await coreApi?.close();
     await tokenService.close();
     throw error;
   }
+}
+
+/**
+ * The demo partner allows the default port's origins and the running site's: on another port
+ * than the default, the latest one replaces any earlier one, so the list stays short.
+ */
+async function allowSiteOrigins(
+  tokenService: RunningTokenService,
+  partnerId: string,
+  port: number,
+): Promise<void> {
+  const { partner } = await tokenService.core.partners.show(partnerId);
+  const wanted = [...new Set([...demoOrigins(DEMO_PORT), ...demoOrigins(port)])];
+  const same =
+    wanted.length === partner.origins.length && wanted.every((o) => partner.origins.includes(o));
+  if (!same) await tokenService.core.partners.update(partnerId, { origins: wanted });
 }

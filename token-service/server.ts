@@ -236,10 +236,15 @@ export async function connectRedis(url: string, log: Logger): Promise<Redis> {
   return redis;
 }
 
+/**
+ * Serves `fetch` on `hostname:port`; a port in use is refused with a message that says what to
+ * do, `hint` naming the option and variable that choose this server's port.
+ */
 export function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   hostname: string,
   port: number,
+  hint = '--port (or set PORT)',
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port });
@@ -248,7 +253,7 @@ export function listen(
       reject(
         error.code === 'EADDRINUSE'
           ? new Error(
-              `Port ${port} on ${hostname} is already in use. Stop what uses it, or pass --port (or set PORT).`,
+              `Port ${port} on ${hostname} is already in use. Stop what uses it, or pass ${hint}.`,
             )
           : error,
       );

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { Quote } from '../../contracts/index.ts';
 import { tempDir } from '../token-service/helpers.ts';
@@ -14,6 +17,7 @@ const ENV = {
 interface Started {
   token_service: string;
   core_api: string;
+  demo_site: string;
   demo: {
     partner_id: string;
     secret_key: string;
@@ -27,7 +31,19 @@ function start(dataDir: string): Promise<{ info: Started; stop(): Promise<number
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [BIN, '--json', '--data-dir', dataDir, 'start', '--port', '0', '--core-api-port', '0'],
+      [
+        BIN,
+        '--json',
+        '--data-dir',
+        dataDir,
+        'start',
+        '--port',
+        '0',
+        '--core-api-port',
+        '0',
+        '--demo-port',
+        '0',
+      ],
       { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -115,6 +131,91 @@ describe('tessera start (npm start)', () => {
       assert.equal((await readQuote(second.info)).id, first.info.demo.seed.quotes.open);
     } finally {
       assert.equal(await second.stop(), 0);
+    }
+  });
+
+  it('serves the demo shop: the page under a strict CSP, the widgets bundle, and a token endpoint that mints per widget', async () => {
+    const dir = await tempDir();
+    const started = await start(dir);
+    const { info } = started;
+    try {
+      const page = await fetch(info.demo_site);
+      assert.equal(page.status, 200);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /script-src 'self'(;|$)/);
+      assert.match(csp, /style-src 'self'(;|$)/);
+      assert.ok(csp.includes(new URL(info.core_api).origin), 'the API is in connect-src');
+      const html = await page.text();
+      assert.ok(html.includes(`quote-id="${info.demo.seed.quotes.open}"`));
+      assert.ok(html.includes(`account-id="${info.demo.seed.account_id}"`));
+      assert.ok(html.includes('<tessera-onboarding'));
+      assert.doesNotMatch(
+        html,
+        /<script>|<style>| on\w+=/,
+        'nothing inline a strict CSP would refuse',
+      );
+      assert.ok(!html.includes(info.demo.secret_key), 'the secret stays on the server');
+
+      const bundle = await fetch(`${info.demo_site}/widgets/tessera.js`);
+      assert.equal(bundle.status, 200);
+      assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
+      assert.ok((await bundle.text()).includes('tessera-quote'));
+
+      const origin = new URL(info.demo_site).origin;
+      const minted = await fetch(`${info.demo_site}/api/widget-token?widget=quote`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ session_id: 'ws_demo-session' }),
+      });
+      assert.equal(minted.status, 200);
+      const { token, expires_at } = (await minted.json()) as { token: string; expires_at: string };
+      assert.ok(Date.parse(expires_at) > Date.now());
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+        scope: string;
+        sub: string;
+      };
+      assert.equal(claims.scope, 'quote:read quote:accept', 'only what the quote widget needs');
+      assert.equal(claims.sub, info.demo.seed.account_id);
+
+      const quote = await fetch(`${info.core_api}/v1/quotes/${info.demo.seed.quotes.open}`, {
+        headers: { authorization: `Bearer ${token}`, origin },
+      });
+      assert.equal(quote.status, 200, 'the site on its own port is an allowed origin');
+
+      const unknown = await fetch(`${info.demo_site}/api/widget-token?widget=admin`, {
+        method: 'POST',
+      });
+      assert.equal(unknown.status, 400);
+    } finally {
+      assert.equal(await started.stop(), 0);
+    }
+  });
+
+  it('says which option to use when the demo port is taken', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const run = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          '--data-dir',
+          await tempDir(),
+          'start',
+          '--port',
+          '0',
+          '--core-api-port',
+          '0',
+          '--demo-port',
+          String(port),
+        ],
+        { env: ENV, encoding: 'utf8' },
+      );
+      assert.equal(run.status, 1);
+      assert.match(run.stderr, new RegExp(`Port ${port} .* already in use.*--demo-port`));
+    } finally {
+      blocker.close();
     }
   });
 
