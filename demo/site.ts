@@ -92,6 +92,14 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
     c.header('content-security-policy', csp);
     return c.html(html);
   });
+  // The bundle on an otherwise empty page of the shop's origin: for experiments and benchmarks.
+  app.get('/blank', (c) => {
+    c.header('content-security-policy', csp);
+    return c.html(
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo Shop</title>' +
+        '<script type="module" src="/widgets/tessera.js"></script></head><body></body></html>',
+    );
+  });
   app.get('/demo.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8' }));
   app.get('/demo.js', (c) =>
     c.body(script, 200, { 'content-type': 'text/javascript; charset=utf-8' }),

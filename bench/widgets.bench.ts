@@ -1,0 +1,164 @@
+/**
+ * bench:widgets — in headless Chromium against the local stack (`npm start`'s, on free ports and a
+ * fresh data dir): the time from a widget's element being connected to its first render with
+ * data (its `tessera-ready` event, the render committed and a frame painted), for each widget,
+ * and for a 500-line quote against the 3-line demo quote. Each figure is the median of RUNS
+ * fresh pages: a cold token fetch and a cold API call, as a customer's first view.
+ */
+import { randomBytes } from 'node:crypto';
+import { chromium, type Browser } from 'playwright-core';
+import { startStack } from '../bin/stack.ts';
+import type { LineItem, Quote } from '../contracts/index.ts';
+import { tempDir } from '../test/token-service/helpers.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+interface Case {
+  name: string;
+  tag: string;
+  attributes: Record<string, string>;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** A quote of `lines` line items for the demo account, written straight to the core API's store. */
+function largeQuote(accountId: string, lines: number): Quote {
+  const items: LineItem[] = Array.from({ length: lines }, (_, i) => ({
+    id: `li_${i + 1}`,
+    description: `Line item ${i + 1}: analytics seat, monthly`,
+    quantity: (i % 5) + 1,
+    unit_amount: 1_250,
+    amount: ((i % 5) + 1) * 1_250,
+  }));
+  const subtotal = items.reduce((sum, item) => sum + item.amount, 0);
+  const tax = Math.round(subtotal * 0.19);
+  const now = new Date();
+  return {
+    id: `qt_${randomBytes(8).toString('hex')}`,
+    number: 'Q-BENCH-00500',
+    account_id: accountId,
+    status: 'open',
+    currency: 'EUR',
+    line_items: items,
+    subtotal,
+    tax,
+    total: subtotal + tax,
+    valid_until: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+    version: 1,
+  };
+}
+
+async function timeFirstRender(browser: Browser, site: string, widget: Case): Promise<number> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  if (process.env.BENCH_DEBUG) {
+    page.on('console', (m) => console.log('console', m.text()));
+    page.on('requestfailed', (r) => console.log('failed', r.url(), r.failure()?.errorText));
+    page.on('response', (r) => console.log('resp', r.status(), r.url()));
+  }
+  try {
+    // A page of the partner's origin that loads the widgets bundle and nothing else.
+    await page.goto(`${site}/blank`);
+    await page.waitForFunction((tag) => customElements.get(tag) !== undefined, widget.tag);
+    return await page.evaluate(async ({ tag, attributes }) => {
+      const el = document.createElement(tag) as HTMLElement & { updateComplete: Promise<unknown> };
+      for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+      const ready = new Promise((resolve, reject) => {
+        el.addEventListener('tessera-ready', resolve, { once: true });
+        el.addEventListener(
+          'tessera-error',
+          (event) => reject(new Error(JSON.stringify((event as CustomEvent).detail))),
+          { once: true },
+        );
+      });
+      const start = performance.now();
+      document.body.append(el);
+      await ready;
+      await el.updateComplete;
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+      return performance.now() - start;
+    }, widget);
+  } finally {
+    await context.close();
+  }
+}
+
+const stack = await startStack({
+  dataDir: await tempDir('tessera-bench-'),
+  tokenServicePort: 0,
+  coreApiPort: 0,
+  demoPort: 0,
+  env: { ...process.env, TESSERA_LOG_LEVEL: 'warn' },
+});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+try {
+  const { seed } = stack.demo;
+  const big = largeQuote(seed.account_id, 500);
+  await stack.coreApi.store.insertQuote(big);
+  const apiBase = stack.coreApi.url;
+  const token = (widget: string) => `/api/widget-token?widget=${widget}`;
+  const cases: Case[] = [
+    {
+      name: '<tessera-quote>, 3 lines',
+      tag: 'tessera-quote',
+      attributes: {
+        'quote-id': seed.quotes.open,
+        'api-base': apiBase,
+        'token-url': token('quote'),
+      },
+    },
+    {
+      name: '<tessera-quote>, 500 lines',
+      tag: 'tessera-quote',
+      attributes: { 'quote-id': big.id, 'api-base': apiBase, 'token-url': token('quote') },
+    },
+    {
+      name: '<tessera-onboarding>',
+      tag: 'tessera-onboarding',
+      attributes: { 'api-base': apiBase, 'token-url': token('onboarding') },
+    },
+    {
+      name: '<tessera-account>',
+      tag: 'tessera-account',
+      attributes: {
+        'account-id': seed.account_id,
+        'api-base': apiBase,
+        'token-url': token('account'),
+      },
+    },
+  ];
+  const medians = new Map<string, number>();
+  console.log(
+    `bench:widgets — element connected → first render with data, median of ${RUNS} fresh pages\n`,
+  );
+  for (const widget of cases) {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++)
+      times.push(await timeFirstRender(browser, stack.site.url, widget));
+    const m = median(times);
+    medians.set(widget.name, m);
+    console.log(
+      `  ${widget.name.padEnd(28)} ${m.toFixed(1).padStart(7)} ms   (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`,
+    );
+  }
+  const small = medians.get('<tessera-quote>, 3 lines')!;
+  const large = medians.get('<tessera-quote>, 500 lines')!;
+  console.log(`\n  500-line quote ÷ 3-line quote  ${(large / small).toFixed(2)}×`);
+} finally {
+  await browser.close();
+  await stack.close();
+}
