@@ -90,6 +90,7 @@ export async function startStack(
       secretKey: demo.secret_key,
       accountId: demo.seed.account_id,
       quoteId: demo.seed.quotes.open,
+      tokenTtlSeconds: envInt(env.TESSERA_DEMO_TOKEN_TTL, 0, 'TESSERA_DEMO_TOKEN_TTL') || undefined,
     });
     await allowSiteOrigins(tokenService, demo.partner_id, Number(new URL(site.url).port));
     const running = coreApi;

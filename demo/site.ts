@@ -27,6 +27,8 @@ export interface DemoSiteOptions {
   /** The signed-in customer of this demo shop. */
   accountId: string;
   quoteId: string;
+  /** Widget token lifetime; the token service's default (300 s) when unset. */
+  tokenTtlSeconds?: number;
 }
 
 export interface DemoSite {
@@ -130,6 +132,7 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
         subject: options.accountId,
         scopes,
         origin,
+        ...(options.tokenTtlSeconds ? { ttl_seconds: options.tokenTtlSeconds } : {}),
         ...(typeof body.session_id === 'string' ? { correlation_id: body.session_id } : {}),
         ...(typeof body.dpop_jkt === 'string' ? { dpop_jkt: body.dpop_jkt } : {}),
       }),
