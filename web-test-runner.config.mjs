@@ -1,5 +1,17 @@
 // Browser tests (`npm run test:browser`, and `npm test` after the node suites): real Chromium
-// against a real token service and core API started here, for the page's own origin.
+// against a real token service and core API started here, for the page's own origin, and a
+// fault-injecting proxy in front of that API for the failure paths.
+//
+// Routes on the runner's origin, for the page (typed helpers: test/browser/shared/stack.ts):
+//   POST   /__stack                 a fresh demo account: { apiBase, faultApiBase, tokenUrl, … }
+//   POST   /__token?account=…       mints like the partner's backend; &scopes=a,b  &ttl=<seconds>
+//                                  (test-mode partner: down to 5 s)  &fail=<status>[&once=<key>]
+//   GET    /__token-log?account=…   every /__token call for that account: { at, status, expires_at }
+//   GET    /__events?account=…      the core API's domain events for that account, oldest first
+//   POST   /__faults                { rules: Fault[] } for the proxy (test/browser/shared/fault-proxy.node.ts)
+//   GET    /__faults                { log, pending }: what the proxy saw, rules not used up
+//   POST   /__faults/release        lets held requests through
+//   DELETE /__faults                forgets rules and log
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
@@ -11,32 +23,40 @@ register();
 const { startTestStack } = await import('./test/core-api/helpers.ts');
 const { seedDemo } = await import('./core-api/seed.ts');
 const { SCOPES } = await import('./contracts/index.ts');
+const { startFaultProxy } = await import('./test/browser/shared/fault-proxy.node.ts');
 
 const stack = await startTestStack({ TESSERA_LOG_LEVEL: 'silent' });
+// Test mode, so the widgets can be given tokens short enough to expire during a test.
 const created = await stack.tokenService.createPartner({
+  mode: 'test',
   scopes: [...SCOPES],
   origins: [ORIGIN],
   rate_limit: { per_second: 1000, burst: 1000 },
 });
 const partner = { id: created.partner.id, secret: created.key.secret };
+const proxy = await startFaultProxy(stack.api.url);
 
 /** A fresh demo account per call, so each test owns its quotes. */
 async function seed() {
   const demo = await seedDemo(stack.api.store, { partnerId: partner.id });
   return {
     apiBase: stack.api.url,
+    faultApiBase: proxy.url,
     tokenUrl: `/__token?account=${demo.account_id}`,
     accountId: demo.account_id,
     quotes: demo.quotes,
+    onboardingId: demo.onboarding_id,
   };
 }
 
 const failedOnce = new Set();
+/** account id → every /__token call for it. */
+const mints = new Map();
 
 /**
  * The partner's backend: mints a widget token with the partner secret, server-side, for the
  * account in the query. `?fail=503` answers as a failing backend would; with `&once=<key>`, only
- * the first time for that key.
+ * the first time for that key. `&ttl=<seconds>` asks for that lifetime.
  */
 async function mintToken(query) {
   const fail = query.get('fail');
@@ -46,31 +66,60 @@ async function mintToken(query) {
     return { status: Number(fail), body: { error: 'backend unavailable' } };
   }
   const scopes = query.get('scopes')?.split(',') ?? ['quote:read', 'quote:accept'];
+  const ttl = query.get('ttl');
   const minted = await stack.tokenService.mint(partner.secret, {
     subject: query.get('account'),
     scopes,
     origin: ORIGIN,
+    ...(ttl ? { ttl_seconds: Number(ttl) } : {}),
   });
   if (minted.status !== 201) return { status: 502, body: minted.body };
   return { status: 200, body: { token: minted.body.token, expires_at: minted.body.expires_at } };
 }
 
+async function readJson(request) {
+  let text = '';
+  for await (const chunk of request) text += chunk;
+  return text ? JSON.parse(text) : {};
+}
+
+/** The routes above; each answers JSON. */
+const routes = {
+  'POST /__stack': () => ({ body: seed() }),
+  'POST /__token': async (url) => {
+    const account = url.searchParams.get('account') ?? '';
+    const { status, body } = await mintToken(url.searchParams);
+    const log = mints.get(account) ?? [];
+    log.push({ at: Date.now(), status, expires_at: body.expires_at ?? null });
+    mints.set(account, log);
+    return { status, body };
+  },
+  'GET /__token-log': (url) => ({ body: mints.get(url.searchParams.get('account') ?? '') ?? [] }),
+  'GET /__events': (url) => ({
+    body: stack.api.store.listEvents(partner.id, 0, 1000, url.searchParams.get('account') ?? ''),
+  }),
+  'POST /__faults': async (_url, request) => {
+    const { rules } = await readJson(request);
+    proxy.add(Array.isArray(rules) ? rules : []);
+    return { body: { pending: proxy.pending() } };
+  },
+  'GET /__faults': () => ({ body: { log: proxy.log(), pending: proxy.pending() } }),
+  'POST /__faults/release': () => ({ body: { released: proxy.releaseHeld() } }),
+  'DELETE /__faults': () => {
+    proxy.reset();
+    return { body: {} };
+  },
+};
+
 function stackRoutes() {
   return async (context, next) => {
     const url = new URL(context.url, ORIGIN);
-    if (url.pathname === '/__stack' && context.method === 'POST') {
-      context.type = 'application/json';
-      context.body = JSON.stringify(await seed());
-      return;
-    }
-    if (url.pathname === '/__token' && context.method === 'POST') {
-      const { status, body } = await mintToken(url.searchParams);
-      context.status = status;
-      context.type = 'application/json';
-      context.body = JSON.stringify(body);
-      return;
-    }
-    return next();
+    const route = routes[`${context.method} ${url.pathname}`];
+    if (!route) return next();
+    const { status = 200, body } = await route(url, context.req);
+    context.status = status;
+    context.type = 'application/json';
+    context.body = JSON.stringify(await body);
   };
 }
 
@@ -104,6 +153,7 @@ export default {
     {
       name: 'tessera-stack',
       async serverStop() {
+        await proxy.close();
         await stack.close();
       },
     },

@@ -4,6 +4,8 @@ import { configure, type TesseraEventLike } from '../../widgets/core/configure.t
 import '../../widgets/quote/define.ts';
 import type { TesseraQuote } from '../../widgets/quote/tessera-quote.ts';
 import { before, describe, it } from './mocha.ts';
+import { describeNode, expectFocusOn } from './shared/dom.ts';
+import { mountQuote, settled, SIGNER, typeSigner } from './shared/quote-fixture.ts';
 
 /** The real stack the runner started: a fresh demo account per call (see web-test-runner.config.mjs). */
 interface Demo {
@@ -84,7 +86,7 @@ describe('<tessera-quote> against the real core API', () => {
     const described = name.getAttribute('aria-describedby');
     expect(described).to.be.a('string');
     expect(q(el, `#${described}`).textContent).to.match(/required/i);
-    expect(shadow(el).activeElement).to.equal(name);
+    expectFocusOn(name);
     expect(seen).to.not.include('accepting');
     expect(el.state.status).to.equal('ready');
     await expect(el).to.be.accessible();
@@ -106,14 +108,14 @@ describe('<tessera-quote> against the real core API', () => {
     // A keyboard user: type, Tab to the next control, Space ticks the box, Enter on Accept.
     await sendKeys({ type: 'Ada Lovelace' });
     await sendKeys({ press: 'Tab' });
-    expect(shadow(el).activeElement).to.equal(email);
+    expectFocusOn(email);
     await sendKeys({ type: 'ada@nordlicht-analytics.example' });
     await sendKeys({ press: 'Tab' });
-    expect(shadow(el).activeElement).to.equal(terms);
+    expectFocusOn(terms);
     await sendKeys({ press: 'Space' });
     expect(terms.checked).to.equal(true);
     await sendKeys({ press: 'Tab' });
-    expect(shadow(el).activeElement).to.equal(accept);
+    expectFocusOn(accept);
     await sendKeys({ press: 'Enter' });
     const event = await success;
     expect(event.detail.action).to.equal('accept');
@@ -123,7 +125,7 @@ describe('<tessera-quote> against the real core API', () => {
     expect(el.state.status).to.equal('accepted');
     const status = q(el, '.message');
     expect(status.textContent).to.match(/You accepted quote/);
-    expect(shadow(el).activeElement).to.equal(status);
+    expectFocusOn(status);
     expect(q(el, '[role="status"]').textContent).to.match(/You accepted quote/);
     await expect(el).to.be.accessible();
   });
@@ -132,7 +134,7 @@ describe('<tessera-quote> against the real core API', () => {
     const el = await quote(stack.quotes.expired, stack);
     expect(el.state.status).to.equal('expired');
     expect(q(el, '.message').textContent).to.match(/expired/);
-    expect(shadow(el).querySelector('form')).to.equal(null);
+    expect(describeNode(shadow(el).querySelector('form'))).to.equal('nothing');
     await expect(el).to.be.accessible();
   });
 
@@ -146,7 +148,7 @@ describe('<tessera-quote> against the real core API', () => {
     expect(await errored).to.equal('not_found');
     expect(el.state.status).to.equal('error');
     expect(q(el, '[role="alert"]').textContent).to.not.equal('');
-    expect(shadow(el).querySelector('[part~="primary-button"]')).to.equal(null);
+    expect(describeNode(shadow(el).querySelector('[part~="primary-button"]'))).to.equal('nothing');
     await expect(el).to.be.accessible();
   });
 
@@ -167,7 +169,7 @@ describe('<tessera-quote> against the real core API', () => {
     await ready;
     await el.updateComplete;
     expect(el.state.status).to.equal('ready');
-    expect(shadow(el).activeElement).to.equal(q(el, 'h2'));
+    expectFocusOn(q(el, 'h2'));
   });
 
   it('shares one token between the widgets of one configure(), and reports to onEvent', async () => {
@@ -203,5 +205,22 @@ describe('<tessera-quote> against the real core API', () => {
     expect(accepted!.state.status).to.equal('accepted');
     expect(fetched).to.equal(1);
     expect(events.filter((type) => type === 'tessera-ready')).to.have.length(2);
+  });
+
+  it('keeps working after being moved in the DOM: it loads again and accepts', async () => {
+    const fresh = await demo();
+    const el = await settled(await mountQuote({ quoteId: fresh.quotes.open, ...fresh }), 'ready');
+    const elsewhere = document.createElement('div');
+    el.parentElement!.after(elsewhere);
+    const ready = oneEvent(el, 'tessera-ready');
+    elsewhere.append(el);
+    await ready;
+    await settled(el, 'ready');
+    await typeSigner(el);
+    await sendKeys({ press: 'Tab' });
+    const success = oneEvent(el, 'tessera-success');
+    await sendKeys({ press: 'Enter' });
+    expect((await success).detail.quote.accepted_by?.name).to.equal(SIGNER.name);
+    elsewhere.remove();
   });
 });

@@ -9,13 +9,14 @@ import {
 } from './configure.ts';
 import { configurationContext } from './context.ts';
 import { toDomEvent, type ControllerEvent } from './events.ts';
+import type { ErrorCode } from '../../contracts/v1/errors.ts';
+import { errorMessageId } from './error-text.ts';
 import type { Messages } from './i18n.ts';
+import type { CommonId } from './locales/en.ts';
 import { accessibleStyles, visualStyles } from './theme.ts';
 
 function flatten(group: CSSResultGroup): CSSResultOrNative[] {
-  return Array.isArray(group)
-    ? group.flatMap((item: CSSResultGroup) => flatten(item))
-    : [group];
+  return Array.isArray(group) ? group.flatMap((item: CSSResultGroup) => flatten(item)) : [group];
 }
 
 /** The properties whose change means the widget must start over with another configuration. */
@@ -59,7 +60,7 @@ export abstract class TesseraElement<Id extends string> extends LitElement {
   declare _scope: Partial<TesseraConfiguration> | undefined;
   declare _messagesLoaded: string | undefined;
 
-  protected abstract readonly messages: Messages<Id>;
+  protected abstract readonly messages: Messages<Id | CommonId>;
   /** The configuration in use since the last `resolveRuntime()`. */
   protected configuration: TesseraConfiguration | undefined;
 
@@ -107,8 +108,13 @@ export abstract class TesseraElement<Id extends string> extends LitElement {
     return appearance === 'dark' ? 'dark' : 'light';
   }
 
-  protected t(id: Id, params?: Record<string, string | number>): string {
+  protected t(id: Id | CommonId, params?: Record<string, string | number>): string {
     return this.messages.format(this.resolvedLocale, id, params);
+  }
+
+  /** What an error means for the customer, in their language (the detail keeps the English). */
+  protected errorText(error: { code: ErrorCode }): string {
+    return this.t(errorMessageId(error.code));
   }
 
   protected override willUpdate(changed: PropertyValues): void {

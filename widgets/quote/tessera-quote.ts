@@ -104,6 +104,12 @@ export class TesseraQuote extends TesseraElement<MessageId> {
     return this._state;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moved in the DOM: disconnecting stopped the controller, so start again (Lit would not update).
+    if (this.#restart && this.hasUpdated) this.requestUpdate();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#stop();
@@ -212,6 +218,8 @@ export class TesseraQuote extends TesseraElement<MessageId> {
     const state = this._state;
     const busy =
       state.status === 'loading' || state.status === 'accepting' || state.status === 'declining';
+    // The live region stays outside the busy section: screen readers hold back what changes
+    // inside an aria-busy subtree, so "Loading…" and "Accepting…" would never be heard.
     return html`
       <section
         part="base"
@@ -221,10 +229,10 @@ export class TesseraQuote extends TesseraElement<MessageId> {
       >
         ${this.#renderBody(state)}
         <slot name="footer"></slot>
-        <div class="visually-hidden" role="status" aria-live="polite">
-          ${this.#announcement(state)}
-        </div>
       </section>
+      <div class="visually-hidden" role="status" aria-live="polite">
+        ${this.#announcement(state)}
+      </div>
     `;
   }
 
@@ -484,7 +492,7 @@ export class TesseraQuote extends TesseraElement<MessageId> {
   #renderError(error: WidgetError): TemplateResult {
     return html`
       <div role="alert" class="message" tabindex="-1">
-        <p part="error">${error.message}</p>
+        <p part="error">${this.errorText(error)}</p>
         ${
           error.requestId
             ? html`<p>${this.t('error.reference', { requestId: error.requestId })}</p>`
