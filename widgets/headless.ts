@@ -38,3 +38,21 @@ export { Store, type Listener } from './core/store.ts';
 export type { Clock } from './core/clock.ts';
 export type { ErrorCode } from '../contracts/v1/errors.ts';
 export type { Quote, LineItem } from '../contracts/v1/quote.ts';
+export {
+  AccountController,
+  type AccountControllerOptions,
+  type AccountEvent,
+  type AccountState,
+  type AccountStatus,
+} from './account/account.controller.ts';
+export {
+  ACCOUNT_FIELDS,
+  type AccountDraft,
+  type AccountField,
+  type AccountFieldError,
+  type AccountFieldErrors,
+  type FieldConflict,
+} from './account/account.draft.ts';
+export type { AccountReadyDetail, AccountSuccessDetail } from './account/account.events.ts';
+export type { Account, AccountUpdate, Address } from '../contracts/v1/account.ts';
+export type { Country, Region } from '../contracts/v1/reference.ts';
