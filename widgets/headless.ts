@@ -56,3 +56,26 @@ export {
 export type { AccountReadyDetail, AccountSuccessDetail } from './account/account.events.ts';
 export type { Account, AccountUpdate, Address } from '../contracts/v1/account.ts';
 export type { Country, Region } from '../contracts/v1/reference.ts';
+export {
+  OnboardingController,
+  type ConflictField,
+  type OnboardingControllerOptions,
+  type OnboardingEvent,
+  type OnboardingForm,
+  type OnboardingState,
+  type OnboardingStatus,
+} from './onboarding/onboarding.controller.ts';
+export {
+  STEP_FIELDS as ONBOARDING_FIELDS,
+  type FieldError as OnboardingFieldError,
+  type FieldErrors as OnboardingFieldErrors,
+  type OnboardingField,
+  type OnboardingValues,
+} from './onboarding/onboarding.fields.ts';
+export { isValidTaxId, normaliseTaxId, taxIdFormat } from './onboarding/tax-id.ts';
+export type {
+  OnboardingChangeDetail,
+  OnboardingReadyDetail,
+  OnboardingSuccessDetail,
+} from './onboarding/onboarding.events.ts';
+export type { OnboardingApplication, OnboardingStep } from '../contracts/v1/onboarding.ts';
