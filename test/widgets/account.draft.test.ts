@@ -9,7 +9,6 @@ import {
   validate,
   type AccountDraft,
 } from '../../widgets/account/account.draft.ts';
-import { toE164 } from '../../widgets/account/phone.ts';
 
 const ACCOUNT: Account = {
   id: 'acct_0123456789abcdef',
@@ -31,36 +30,6 @@ const ACCOUNT: Account = {
 };
 const BASE = draftOf(ACCOUNT);
 const draft = (changes: Partial<AccountDraft>): AccountDraft => ({ ...BASE, ...changes });
-
-describe('toE164: phone numbers as the contract stores them', () => {
-  it('drops formatting and reads 00 as +', () => {
-    assert.equal(toE164('+49 (30) 123-456.78'), '+493012345678');
-    assert.equal(toE164('0049 30 12345678'), '+493012345678');
-  });
-
-  it('drops a bracketed trunk zero after the country code', () => {
-    assert.equal(toE164('+44 (0)20 7946 0958'), '+442079460958');
-  });
-
-  it('gives a national number the calling code of the billing country', () => {
-    assert.equal(toE164('030 12345678', 'DE'), '+493012345678');
-    assert.equal(toE164('01 23 45 67 89', 'FR'), '+33123456789');
-    assert.equal(toE164('(415) 555-0123', 'US'), '+14155550123');
-    assert.equal(toE164('1 415 555 0123', 'US'), '+14155550123');
-  });
-
-  it('keeps the leading zero where the country dials it (Italy)', () => {
-    assert.equal(toE164('06 1234 5678', 'IT'), '+390612345678');
-  });
-
-  it('leaves what it cannot read for the schema to refuse, rather than guessing', () => {
-    assert.equal(toE164(' call me '), 'call me');
-    assert.equal(toE164('030 12345678'), '030 12345678', 'no country, no calling code');
-    assert.equal(toE164('030 12345678', 'ZZ'), '030 12345678');
-    assert.equal(toE164('+49 30 x'), '+49 30 x');
-    assert.equal(toE164('   '), '');
-  });
-});
 
 describe('validate: the draft against the contract, and the PATCH body', () => {
   it('sends only what changed; an address change sends the whole address', () => {

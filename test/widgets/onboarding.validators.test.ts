@@ -13,7 +13,7 @@ import {
 } from '../../widgets/onboarding/onboarding.fields.ts';
 import { onboarding as en } from '../../widgets/onboarding/locales/en.ts';
 import { messages } from '../../widgets/onboarding/onboarding.messages.ts';
-import { toE164 } from '../../widgets/onboarding/phone.ts';
+import { toE164 } from '../../widgets/core/phone.ts';
 import { isValidTaxId, normaliseTaxId, taxIdFormat } from '../../widgets/onboarding/tax-id.ts';
 
 const reference = { countries: COUNTRIES, currencies: CURRENCIES };

@@ -1,6 +1,6 @@
 import { AccountUpdate, type Account } from '../../contracts/v1/account.ts';
 import type { Country } from '../../contracts/v1/reference.ts';
-import { toE164 } from './phone.ts';
+import { toE164 } from '../core/phone.ts';
 
 /** The fields the account widget edits, flat, in form order. */
 export const ACCOUNT_FIELDS = [
@@ -116,7 +116,8 @@ export function normalise(draft: AccountDraft): AccountDraft {
     region: trimmed.region.toUpperCase(),
     postalCode: trimmed.postalCode.toUpperCase(),
     taxId: trimmed.taxId.toUpperCase().replace(/\s+/g, ' '),
-    phone: toE164(trimmed.phone, country),
+    // Unreadable input stays as typed, for the schema to refuse with a field error.
+    phone: trimmed.phone ? (toE164(trimmed.phone, country) ?? trimmed.phone) : '',
   };
 }
 

@@ -9,7 +9,7 @@ import {
   type OnboardingStep,
 } from '../../contracts/v1/onboarding.ts';
 import type { Country, Currency } from '../../contracts/v1/reference.ts';
-import { toE164 } from './phone.ts';
+import { toE164 } from '../core/phone.ts';
 import { isValidTaxId, normaliseTaxId, taxIdFormat } from './tax-id.ts';
 
 export const STEPS = ONBOARDING_STEPS;
