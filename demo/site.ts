@@ -102,6 +102,7 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
         '<script type="module" src="/widgets/tessera.js"></script></head><body></body></html>',
     );
   });
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/demo.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8' }));
   app.get('/demo.js', (c) =>
     c.body(script, 200, { 'content-type': 'text/javascript; charset=utf-8' }),

@@ -1,73 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { Quote } from '../../contracts/index.ts';
+import { BIN, TEST_ENV, startTessera, type RunningStart } from '../support/tessera-start.ts';
 import { tempDir } from '../token-service/helpers.ts';
 
-const BIN = new URL('../../bin/tessera.js', import.meta.url).pathname;
-const ENV = {
-  ...process.env,
-  TESSERA_KEK: 'dGVzdC1rZWstMzItYnl0ZXMtZm9yLXRlc3RzLW9ubHk',
-  TESSERA_LOG_LEVEL: 'warn',
-};
-
-interface Started {
-  token_service: string;
-  core_api: string;
-  demo_site: string;
-  demo: {
-    partner_id: string;
-    secret_key: string;
-    origin: string;
-    seed: { account_id: string; quotes: { open: string } };
-  };
-}
-
-/** `tessera start` (what `npm start` runs) as a real process, on free ports. */
-function start(dataDir: string): Promise<{ info: Started; stop(): Promise<number | null> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        '--json',
-        '--data-dir',
-        dataDir,
-        'start',
-        '--port',
-        '0',
-        '--core-api-port',
-        '0',
-        '--demo-port',
-        '0',
-      ],
-      { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      try {
-        const info = JSON.parse(stdout) as Started;
-        resolve({
-          info,
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', (code) => done(code));
-              child.kill('SIGINT');
-            }),
-        });
-      } catch {
-        /* not all of it yet */
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`tessera start exited ${code}: ${stderr}`)));
-  });
-}
+const ENV = TEST_ENV;
+type Started = RunningStart['info'];
+const start = (dir: string) => startTessera(dir);
 
 async function readQuote(info: Started): Promise<Quote> {
   const minted = await fetch(`${info.token_service}/v1/tokens`, {

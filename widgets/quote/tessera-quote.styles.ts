@@ -7,10 +7,14 @@ export const styles = css`
     color: var(--_muted);
   }
 
+  .table {
+    overflow-x: auto;
+    margin-block-end: var(--_spacing);
+  }
+
   table {
     inline-size: 100%;
     border-collapse: collapse;
-    margin-block-end: var(--_spacing);
   }
 
   th,

@@ -45,6 +45,7 @@ const BUSY = new Set(['loading', 'accepting', 'declining']);
  *
  * @csspart base - The widget's box.
  * @csspart header - The quote number and validity.
+ * @csspart line-items - The scrollable box around the line items table.
  * @csspart line-item - Each row of the line items table.
  * @csspart total - The total row.
  * @csspart field - Each form field with its label and error.
@@ -317,45 +318,55 @@ export class TesseraQuote extends TesseraElement<MessageId> {
         </h2>
         <p>${this.t('quote.validUntil', { date: formatDate(locale, quote.valid_until) })}</p>
       </header>
-      <table>
-        <caption class="visually-hidden">
-          ${this.t('quote.lineItems')}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${this.t('quote.description')}</th>
-            <th scope="col" class="number">${this.t('quote.quantity')}</th>
-            <th scope="col" class="number">${this.t('quote.unitPrice')}</th>
-            <th scope="col" class="number">${this.t('quote.amount')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${quote.line_items.map(
-            (item) => html`
-              <tr part="line-item">
-                <td>${item.description}</td>
-                <td class="number">${formatNumber(locale, item.quantity)}</td>
-                <td class="number">${money(item.unit_amount)}</td>
-                <td class="number">${money(item.amount)}</td>
-              </tr>
-            `,
-          )}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row" colspan="3">${this.t('quote.subtotal')}</th>
-            <td class="number">${money(quote.subtotal)}</td>
-          </tr>
-          <tr>
-            <th scope="row" colspan="3">${this.t('quote.tax')}</th>
-            <td class="number">${money(quote.tax)}</td>
-          </tr>
-          <tr part="total">
-            <th scope="row" colspan="3">${this.t('quote.total')}</th>
-            <td class="number">${money(quote.total)}</td>
-          </tr>
-        </tfoot>
-      </table>
+      <!-- Wide tables scroll inside the widget instead of spilling out; focusable to scroll by keyboard. -->
+      <div
+        class="table"
+        part="line-items"
+        role="region"
+        aria-labelledby="line-items-label"
+        tabindex="0"
+      >
+        <span id="line-items-label" class="visually-hidden">${this.t('quote.lineItems')}</span>
+        <table>
+          <caption class="visually-hidden">
+            ${this.t('quote.lineItems')}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">${this.t('quote.description')}</th>
+              <th scope="col" class="number">${this.t('quote.quantity')}</th>
+              <th scope="col" class="number">${this.t('quote.unitPrice')}</th>
+              <th scope="col" class="number">${this.t('quote.amount')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${quote.line_items.map(
+              (item) => html`
+                <tr part="line-item">
+                  <td>${item.description}</td>
+                  <td class="number">${formatNumber(locale, item.quantity)}</td>
+                  <td class="number">${money(item.unit_amount)}</td>
+                  <td class="number">${money(item.amount)}</td>
+                </tr>
+              `,
+            )}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colspan="3">${this.t('quote.subtotal')}</th>
+              <td class="number">${money(quote.subtotal)}</td>
+            </tr>
+            <tr>
+              <th scope="row" colspan="3">${this.t('quote.tax')}</th>
+              <td class="number">${money(quote.tax)}</td>
+            </tr>
+            <tr part="total">
+              <th scope="row" colspan="3">${this.t('quote.total')}</th>
+              <td class="number">${money(quote.total)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
     `;
   }
 
