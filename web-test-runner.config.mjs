@@ -4,9 +4,9 @@
 //
 // Routes on the runner's origin, for the page (typed helpers: test/browser/shared/stack.ts):
 //   POST   /__stack                 a fresh demo account: { apiBase, faultApiBase, tokenUrl, … }
-//   POST   /__token?account=…       mints like the partner's backend; &scopes=a,b  &ttl=<seconds>
+//   POST   /__token?account=…       mints like the partner's backend; &scopes=a,b  &ttl=<seconds>  &dpop=1 (bind to the widget key)
 //                                  (test-mode partner: down to 5 s)  &fail=<status>[&once=<key>]
-//   GET    /__token-log?account=…   every /__token call for that account: { at, status, expires_at }
+//   GET    /__token-log?account=…   every /__token call for that account: { at, status, expires_at, dpop_jkt, token }
 //   GET    /__events?account=…      the core API's domain events for that account, oldest first
 //   POST   /__faults                { rules: Fault[] } for the proxy (test/browser/shared/fault-proxy.node.ts)
 //   GET    /__faults                { log, pending }: what the proxy saw, rules not used up
@@ -58,7 +58,7 @@ const mints = new Map();
  * account in the query. `?fail=503` answers as a failing backend would; with `&once=<key>`, only
  * the first time for that key. `&ttl=<seconds>` asks for that lifetime.
  */
-async function mintToken(query) {
+async function mintToken(query, requested = {}) {
   const fail = query.get('fail');
   const once = query.get('once');
   if (fail && !(once && failedOnce.has(once))) {
@@ -72,6 +72,8 @@ async function mintToken(query) {
     scopes,
     origin: ORIGIN,
     ...(ttl ? { ttl_seconds: Number(ttl) } : {}),
+    // `&dpop=1`: forward the widget's key thumbprint, binding the token to its page (RFC 9449).
+    ...(query.get('dpop') === '1' && requested.dpop_jkt ? { dpop_jkt: requested.dpop_jkt } : {}),
   });
   if (minted.status !== 201) return { status: 502, body: minted.body };
   return { status: 200, body: { token: minted.body.token, expires_at: minted.body.expires_at } };
@@ -86,11 +88,18 @@ async function readJson(request) {
 /** The routes above; each answers JSON. */
 const routes = {
   'POST /__stack': () => ({ body: seed() }),
-  'POST /__token': async (url) => {
+  'POST /__token': async (url, request) => {
     const account = url.searchParams.get('account') ?? '';
-    const { status, body } = await mintToken(url.searchParams);
+    const requested = await readJson(request).catch(() => ({}));
+    const { status, body } = await mintToken(url.searchParams, requested);
     const log = mints.get(account) ?? [];
-    log.push({ at: Date.now(), status, expires_at: body.expires_at ?? null });
+    log.push({
+      at: Date.now(),
+      status,
+      expires_at: body.expires_at ?? null,
+      dpop_jkt: requested.dpop_jkt ?? null,
+      token: body.token ?? null,
+    });
     mints.set(account, log);
     return { status, body };
   },

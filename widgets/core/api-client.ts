@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { WidgetError, toWidgetError } from './errors.ts';
-import { tokenScopes, type TokenManager } from './token-manager.ts';
+import type { DpopKey } from './dpop.ts';
+import { tokenJkt, tokenScopes, type TokenManager } from './token-manager.ts';
 
 export interface ApiClientOptions {
   /** The core API's base URL, e.g. `https://api.tessera.dev`. */
@@ -10,6 +11,8 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Per attempt, until the response headers arrive. */
   timeoutMs?: number;
+  /** The page's DPoP key: a token bound to it is sent with the DPoP scheme and a proof per attempt. */
+  dpopKey?: Promise<DpopKey | undefined>;
 }
 
 export interface RequestOptions {
@@ -135,13 +138,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
 
   /** One request, given up (`TimeoutError`) when its headers take longer than the timeout. */
-  function once(call: Call, token: string, ids: string[]): Promise<Response> {
+  async function once(call: Call, token: string, ids: string[]): Promise<Response> {
     const method = call.method.toUpperCase();
     const url = prefix + call.path.replace(/^\//, '');
     const headers = new Headers({ 'x-tessera-session': sessionId, accept: 'application/json' });
+    // A token bound to this page's key goes with the DPoP scheme and a fresh proof per attempt.
+    const key = tokenJkt(token) ? await options.dpopKey : undefined;
+    if (key) headers.set('dpop', await key.proof(method, url, token));
     for (const [name, value] of Object.entries({
       ...call.headers,
-      authorization: `Bearer ${token}`,
+      authorization: `${key ? 'DPoP' : 'Bearer'} ${token}`,
       ...(call.idempotencyKey ? { 'idempotency-key': call.idempotencyKey } : {}),
       ...(call.ifMatch ? { 'if-match': call.ifMatch } : {}),
     })) {

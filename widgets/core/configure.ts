@@ -1,4 +1,5 @@
 import { createApiClient, type ApiClient } from './api-client.ts';
+import { pageDpopKey } from './dpop.ts';
 import { WidgetError } from './errors.ts';
 import { sessionIdFor } from './session.ts';
 import { TokenManager, fetchTokenFromUrl, type FetchToken } from './token-manager.ts';
@@ -22,6 +23,12 @@ export interface TesseraConfiguration {
   locale?: string;
   /** The preset of default colours: `light` (the default) or `dark`. */
   appearance?: Appearance;
+  /**
+   * Sender-constrained tokens (DPoP): on by default wherever WebCrypto is (HTTPS, localhost).
+   * The widget passes its key's thumbprint to `fetchToken` as `dpopJkt`; when your backend
+   * forwards it as `dpop_jkt`, the token works only with proofs this page signs.
+   */
+  dpop?: boolean;
   /** Every `tessera-*` event of every widget of this configuration, in addition to the DOM event. */
   onEvent?: (event: TesseraEventLike) => void;
 }
@@ -137,8 +144,14 @@ export function runtimeFor(configuration: TesseraConfiguration): WidgetRuntime {
   check(configuration);
   const sessionId = sessionIdFor(configuration);
   const fetchToken = configuration.fetchToken ?? fetchTokenFromUrl(configuration.tokenUrl ?? '');
-  const tokens = new TokenManager({ sessionId, fetchToken });
-  const api = createApiClient({ apiBase: configuration.apiBase, tokens, sessionId });
+  const dpopKey = configuration.dpop === false ? undefined : pageDpopKey();
+  const tokens = new TokenManager({ sessionId, fetchToken, ...(dpopKey ? { dpopKey } : {}) });
+  const api = createApiClient({
+    apiBase: configuration.apiBase,
+    tokens,
+    sessionId,
+    ...(dpopKey ? { dpopKey } : {}),
+  });
   runtime = { configuration, sessionId, tokens, api };
   runtimes.set(configuration, runtime);
   return runtime;

@@ -1,3 +1,4 @@
+import type { DpopKey } from './dpop.ts';
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
 import { WidgetError } from './errors.ts';
 
@@ -18,6 +19,8 @@ export interface TokenManagerOptions {
   fetchToken: FetchToken;
   sessionId: string;
   dpopJkt?: string;
+  /** The page's DPoP key: its thumbprint goes to `fetchToken` (awaited on each fetch). */
+  dpopKey?: Promise<DpopKey | undefined>;
   clock?: Clock;
   /** Returns [0, 1); injected by tests to pin the jitter. */
   random?: () => number;
@@ -77,6 +80,13 @@ function jwtTimes(token: string): { iat: number; exp: number } | undefined {
  * the core API would refuse. The API still decides: this only shapes the UI. `undefined` when the
  * token does not say (not a JWT): then the widget offers everything and lets the API answer.
  */
+/** The key thumbprint a DPoP-bound token is bound to (`cnf.jkt`), if it is bound. */
+export function tokenJkt(token: string): string | undefined {
+  const cnf = jwtPayload(token)?.cnf;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  return typeof jkt === 'string' ? jkt : undefined;
+}
+
 export function tokenScopes(token: string): readonly string[] | undefined {
   const scope = jwtPayload(token)?.scope;
   return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : undefined;
@@ -90,6 +100,7 @@ export class TokenManager {
   readonly sessionId: string;
   readonly #fetchToken: FetchToken;
   readonly #dpopJkt: string | undefined;
+  readonly #dpopKey: Promise<DpopKey | undefined> | undefined;
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #fetchTimeoutMs: number;
@@ -106,6 +117,7 @@ export class TokenManager {
     this.sessionId = options.sessionId;
     this.#fetchToken = options.fetchToken;
     this.#dpopJkt = options.dpopJkt;
+    this.#dpopKey = options.dpopKey;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#fetchTimeoutMs = options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
@@ -146,9 +158,10 @@ export class TokenManager {
 
   async #fetch(): Promise<string> {
     this.#cancelTimer();
+    const dpopJkt = this.#dpopJkt ?? (await this.#dpopKey)?.jkt;
     const request: FetchTokenRequest = {
       sessionId: this.sessionId,
-      ...(this.#dpopJkt ? { dpopJkt: this.#dpopJkt } : {}),
+      ...(dpopJkt ? { dpopJkt } : {}),
     };
     let result: FetchTokenResult;
     try {
