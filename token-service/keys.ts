@@ -6,6 +6,8 @@ import type { SigningKeyRow, TokenStore } from './store/types.ts';
 
 export type SigningAlg = 'ES256' | 'EdDSA';
 
+const UNIQUE_VIOLATION = '23505';
+
 export interface KeyRingOptions {
   alg: SigningAlg;
   /** A new key is published this long before it may sign: longer than any verifier's JWKS cache. */
@@ -47,16 +49,28 @@ export class KeyRing {
   async init(now = new Date()): Promise<void> {
     await this.reload();
     if (!this.#rows.some((row) => row.state === 'active')) {
-      await this.#store.insertSigningKey({
+      await this.#insertFirst({
         ...(await this.#generate(now)),
         state: 'active',
         activated_at: now,
       });
     }
     if (!this.#rows.some((row) => row.state === 'next')) {
-      await this.#store.insertSigningKey(await this.#generate(now));
+      await this.#insertFirst(await this.#generate(now));
     }
     await this.reload();
+  }
+
+  /**
+   * Instances starting together on an empty database race to create the first keys; the unique
+   * index on the state lets one win, and the others use its keys rather than fail to start.
+   */
+  async #insertFirst(row: SigningKeyRow): Promise<void> {
+    try {
+      await this.#store.insertSigningKey(row);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    }
   }
 
   async reload(): Promise<void> {

@@ -179,6 +179,11 @@ export function openPostgres(url: string): Promise<Db> {
   // An idle client losing its connection emits 'error' on the pool; unhandled, that kills the
   // process. The next query gets a fresh connection or a `service_unavailable`.
   pool.on('error', () => undefined);
+  // A checked-out client has no pool listener: the server ending its session (a restart,
+  // pg_terminate_backend) between two statements of a transaction, or in the instant between the
+  // pool handing it over and `await pool.connect()` resuming, would be an unhandled 'error' that
+  // kills the process. With this, its next statement fails instead and the pool discards it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   let closed = false;
 
   const wrapClient = (client: pg.PoolClient, depth: number): Db => {
