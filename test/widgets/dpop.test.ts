@@ -86,7 +86,7 @@ describe('DPoP-bound widget tokens against the real core API', () => {
           origin: ORIGIN,
           dpop_jkt: dpopJkt,
         });
-        return minted.body as { token: string; expires_at: string };
+        return minted.body;
       },
     });
     const seen: Headers[] = [];
