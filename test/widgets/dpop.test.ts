@@ -95,7 +95,9 @@ describe('DPoP-bound widget tokens against the real core API', () => {
       tokens,
       sessionId: 'ws_dpop',
       dpopKey: Promise.resolve(key),
-      fetch: (request: Request) => {
+      // The client calls fetch with one Request; record what it sent.
+      fetch: (input: RequestInfo | URL) => {
+        const request = input as Request;
         seen.push(request.headers);
         request.headers.set('origin', ORIGIN);
         return fetch(request);
