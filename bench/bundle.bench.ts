@@ -100,10 +100,6 @@ const PROBES: Record<string, { what: string; code: string }> = {
     code: `export { LitElement, html, css, nothing, unsafeCSS } from 'lit';
 export { ContextConsumer, ContextProvider, createContext } from '@lit/context';`,
   },
-  ky: {
-    what: 'ky (create, HTTPError), which the API client no longer uses',
-    code: `export { default as ky, HTTPError } from 'ky';`,
-  },
   zod: {
     what: 'zod/mini + the schemas the quote parses with (Quote, QuoteAccept, QuoteDecline)',
     code: `export { Quote, QuoteAccept, QuoteDecline, QuoteId } from '/contracts/v1/quote.ts';`,
@@ -236,7 +232,6 @@ try {
   const bundled: Record<string, boolean> = {
     lit: bundles('lit-html'),
     litContext: bundles('@lit/context'),
-    ky: bundles('ky'),
     zod: bundles('zod'),
   };
   for (const [name, size] of probes) {
@@ -249,7 +244,6 @@ try {
   }
   const deps =
     (bundled.litContext ? (probes.get('litContext')?.gzip ?? 0) : 0) +
-    (bundled.ky ? (probes.get('ky')?.gzip ?? 0) : 0) +
     (bundled.zod ? (probes.get('zod')?.gzip ?? 0) : 0);
   console.log(
     `  ≈ ${kb(quoteAlone.gzip - deps).padStart(6)} gzip our own code in the quote (quote built alone − the probes it bundles; gzip is not additive: an estimate)`,
