@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every suite, one summary. Node tests run with node's own runner (through tsx);
-// browser suites (test/browser, web-test-runner) need Chromium, which ensureChromium() finds or installs.
+// browser suites (test/browser, web-test-runner) and the stories (stories/, each rendered and
+// played by vitest in browser mode, .storybook/ and vitest.config.ts) need Chromium, which
+// ensureChromium() finds or installs.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -49,6 +51,16 @@ function nodeCounts(output) {
 function wtrCounts(output) {
   const last = [...plain(output).matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
   return last ? { passed: Number(last[1]), failed: Number(last[2]) } : undefined;
+}
+
+/** Vitest's summary: `Tests  2 failed | 93 passed (95)` (any part may be missing). */
+function vitestCounts(output) {
+  const line = [...plain(output).matchAll(/^\s*Tests\s+(.*)$/gm)].at(-1)?.[1];
+  if (!line) return undefined;
+  const count = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
+  const passed = count('passed');
+  const failed = count('failed');
+  return passed + failed > 0 ? { passed, failed } : undefined;
 }
 
 /** Exported for browser suites: the path of a Chromium, installing Debian's when we are root with apt. */
@@ -104,6 +116,23 @@ if (browserFiles.length > 0) {
     { ...env, CHROME_PATH: chrome },
   );
   counts.push({ name: 'browser', code: wtr.code, counts: wtrCounts(wtr.output) });
+}
+
+// The stories: every one not tagged `!test` rendered in Chromium, its play run, axe over it.
+const storyFiles = process.argv.includes('--node')
+  ? []
+  : existsSync(join(root, 'stories'))
+    ? readdirSync(join(root, 'stories')).filter((name) => name.endsWith('.stories.ts'))
+    : [];
+if (storyFiles.length > 0) {
+  const chrome = ensureChromium();
+  console.log(`\nStories (${storyFiles.length} files, ${chrome}):`);
+  const vitest = await run(
+    process.execPath,
+    [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project=storybook'],
+    { ...env, CHROME_PATH: chrome, STORYBOOK_DISABLE_TELEMETRY: '1' },
+  );
+  counts.push({ name: 'stories', code: vitest.code, counts: vitestCounts(vitest.output) });
 }
 
 const failedSuites = counts.filter((suite) => suite.code !== 0).map((suite) => suite.name);
