@@ -95,7 +95,17 @@ if (files.length === 0) {
   console.error('No test files found under test/.');
   process.exit(1);
 }
-const env = { ...process.env, TESSERA_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'silent' };
+const nodeOnly = process.argv.includes('--node');
+// The node phase drives Chromium too (the CSP, docs-sample and end-to-end tests), so find or
+// install it first; with --node, a missing Chromium only makes those tests skip.
+const chrome = nodeOnly
+  ? ([process.env.CHROME_PATH, '/usr/bin/chromium'].find((path) => path && existsSync(path)) ?? '')
+  : ensureChromium();
+const env = {
+  ...process.env,
+  TESSERA_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'silent',
+  ...(chrome ? { CHROME_PATH: chrome } : {}),
+};
 const node = await run(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
@@ -104,11 +114,8 @@ const node = await run(
 const counts = [{ name: 'node', code: node.code, counts: nodeCounts(node.output) }];
 
 // `--node` (npm run test:node) skips the browser suites.
-const browserFiles = process.argv.includes('--node')
-  ? []
-  : findTests(join(root, 'test', 'browser'), { browser: true });
+const browserFiles = nodeOnly ? [] : findTests(join(root, 'test', 'browser'), { browser: true });
 if (browserFiles.length > 0) {
-  const chrome = ensureChromium();
   console.log(`\nBrowser tests (${browserFiles.length} files, ${chrome}):`);
   const wtr = await run(
     process.execPath,
@@ -119,13 +126,12 @@ if (browserFiles.length > 0) {
 }
 
 // The stories: every one not tagged `!test` rendered in Chromium, its play run, axe over it.
-const storyFiles = process.argv.includes('--node')
+const storyFiles = nodeOnly
   ? []
   : existsSync(join(root, 'stories'))
     ? readdirSync(join(root, 'stories')).filter((name) => name.endsWith('.stories.ts'))
     : [];
 if (storyFiles.length > 0) {
-  const chrome = ensureChromium();
   console.log(`\nStories (${storyFiles.length} files, ${chrome}):`);
   const vitest = await run(
     process.execPath,
