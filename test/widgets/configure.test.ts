@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configure, resolveConfiguration, runtimeFor } from '../../widgets/core/configure.ts';
+import { configure, resolveConfiguration } from '../../widgets/core/configure.ts';
 import { WidgetError } from '../../widgets/core/errors.ts';
 
 const fetchToken = () => Promise.resolve({ token: 't', expires_in: 300 });
@@ -63,21 +63,5 @@ describe('configuration: page, provider, element', () => {
       () => resolveConfiguration({ tokenUrl: '/t' }, Object.freeze({ apiBase: 'not a url' })),
       (error) => error instanceof WidgetError && error.code === 'configuration_invalid',
     );
-  });
-
-  it('widgets differing only in locale or appearance share one token and one session', () => {
-    configure({ apiBase: 'https://page.example', fetchToken });
-    const outer = resolveConfiguration({}, Object.freeze({ tokenUrl: '/token' }));
-    const inner = resolveConfiguration({}, Object.freeze({ tokenUrl: '/token', locale: 'de' }));
-    assert.notEqual(outer, inner);
-    const a = runtimeFor(outer);
-    const b = runtimeFor(inner);
-    assert.equal(a.tokens, b.tokens);
-    assert.equal(a.sessionId, b.sessionId);
-    const other = runtimeFor(resolveConfiguration({}, Object.freeze({ tokenUrl: '/other' })));
-    assert.notEqual(other.tokens, a.tokens, 'another token source is another token');
-    const api = runtimeFor(resolveConfiguration({ apiBase: 'https://other.example' }, outer));
-    assert.notEqual(api.tokens, a.tokens, 'another API is another token');
-    for (const runtime of [a, other, api]) runtime.tokens.dispose();
   });
 });

@@ -33,7 +33,7 @@ export interface TesseraConfiguration {
   onEvent?: (event: TesseraEventLike) => void;
 }
 
-/** What a widget works with: one per API and token source, shared by every widget using them. */
+/** What a widget works with: one of these per configuration object, shared by its widgets. */
 export interface WidgetRuntime {
   readonly configuration: TesseraConfiguration;
   readonly sessionId: string;
@@ -43,8 +43,6 @@ export interface WidgetRuntime {
 
 let pageConfiguration: TesseraConfiguration | undefined;
 const runtimes = new WeakMap<TesseraConfiguration, WidgetRuntime>();
-/** Runtimes by token source (the `fetchToken` function or the `tokenUrl`), then API and DPoP. */
-const shared = new Map<FetchToken | string, Map<string, WidgetRuntime>>();
 /** Configurations derived from element attributes, per base, so equal attributes share a token. */
 const derived = new WeakMap<object, Map<string, TesseraConfiguration>>();
 const NO_PAGE_CONFIGURATION = {};
@@ -144,21 +142,6 @@ export function runtimeFor(configuration: TesseraConfiguration): WidgetRuntime {
   let runtime = runtimes.get(configuration);
   if (runtime) return runtime;
   check(configuration);
-  // Configurations that differ only in locale, appearance or onEvent (a nested provider, an
-  // element's own locale) still reach the same API with the same token source: they share one
-  // token and one session, as one customer's visit should.
-  const source = configuration.fetchToken ?? configuration.tokenUrl ?? '';
-  const key = `${configuration.apiBase}\n${configuration.dpop === false ? 'plain' : 'dpop'}`;
-  let bySource = shared.get(source);
-  if (!bySource) {
-    bySource = new Map();
-    shared.set(source, bySource);
-  }
-  runtime = bySource.get(key);
-  if (runtime) {
-    runtimes.set(configuration, runtime);
-    return runtime;
-  }
   const sessionId = sessionIdFor(configuration);
   const fetchToken = configuration.fetchToken ?? fetchTokenFromUrl(configuration.tokenUrl ?? '');
   const dpopKey = configuration.dpop === false ? undefined : pageDpopKey();
@@ -171,6 +154,5 @@ export function runtimeFor(configuration: TesseraConfiguration): WidgetRuntime {
   });
   runtime = { configuration, sessionId, tokens, api };
   runtimes.set(configuration, runtime);
-  bySource.set(key, runtime);
   return runtime;
 }
