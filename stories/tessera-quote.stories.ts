@@ -495,7 +495,7 @@ export const DecidedElsewhere: Story = {
   },
 };
 
-/** 412 version_conflict: the quote changed since it was read; the widget reloads and says so. */
+/** 412 version_conflict: the quote changed since it was read; the widget reloads it, says so and offers the form again with what was typed. */
 export const VersionConflict: Story = {
   parameters: {
     msw: {
@@ -516,11 +516,13 @@ export const VersionConflict: Story = {
     const el = await settled(await quoteIn(canvasElement), 'ready');
     await typeSigner(el);
     await userEvent.click(view(el).getByRole('button', { name: 'Accept quote' }));
-    await settled(el, 'error');
-    await expect(errorCode(el)).toBe('version_conflict');
+    await settled(el, 'ready');
+    await expect(el.state).toMatchObject({ status: 'ready', changed: true });
     const alert = view(el).getByRole('alert');
-    await expect(alert).toHaveTextContent(errorText('version_conflict'));
+    await expect(alert).toHaveTextContent('This quote was changed while you were reading it.');
     await expect(focused(el)).toBe(alert);
+    await expect(view(el).getByLabelText('Your name')).toHaveValue(SIGNER.name);
+    await expect(view(el).getByRole('button', { name: 'Accept quote' })).toBeVisible();
     await expect(requests('GET', `/quotes/${openQuote.id}`)).toHaveLength(2);
   },
 };

@@ -209,6 +209,25 @@ describe('QuoteController against the real core API', () => {
     assert.equal(state.status === 'accepted' && state.quote.accepted_by?.name, 'Grace Hopper');
   });
 
+  it('a quote changed meanwhile but still open comes back ready, marked changed, to decide again', async () => {
+    const { controller, events, seed } = await setup();
+    await controller.load();
+    const stored = await stack.api.store.getQuote(seed.quotes.open);
+    assert.ok(stored);
+    await stack.api.store.updateQuote({ ...stored, version: stored.version + 1 });
+    const state = await controller.accept(SIGNER);
+    assert.equal(state.status, 'ready');
+    assert.equal(state.status === 'ready' && state.changed, true);
+    assert.equal(state.status === 'ready' && state.quote.version, stored.version + 1);
+    const error = events.filter((e) => e.type === 'error').at(-1);
+    assert.equal(error?.type === 'error' && error.detail.code, 'version_conflict');
+    assert.equal(
+      (await controller.accept(SIGNER)).status,
+      'accepted',
+      'the second try, on the new version',
+    );
+  });
+
   it('a token without quote:accept loads a read-only view and accept() sends nothing', async () => {
     const { controller, events } = await setup({ scopes: ['quote:read'] });
     const loaded = await controller.load();

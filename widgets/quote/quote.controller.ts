@@ -20,7 +20,13 @@ export type FieldErrors = Partial<Record<QuoteField, FieldError>>;
  */
 export type QuoteState =
   | { status: 'loading' }
-  | { status: 'ready'; quote: Quote; fieldErrors?: FieldErrors }
+  | {
+      status: 'ready';
+      quote: Quote;
+      fieldErrors?: FieldErrors;
+      /** The quote changed while the customer was deciding: shown as it is now, to decide again. */
+      changed?: boolean;
+    }
   | { status: 'accepting' | 'declining'; quote: Quote }
   | { status: 'accepted' | 'declined' | 'expired'; quote: Quote }
   | { status: 'forbidden'; error: WidgetError; quote?: Quote }
@@ -291,7 +297,12 @@ export class QuoteController {
           this.#set(state);
           return;
         }
-        this.#set({ status: 'error', error, quote: fresh ?? quote });
+        if (state) {
+          // Still open, but not as read: show it as it is now, to be reviewed and decided again.
+          this.#set({ ...state, changed: true });
+        } else {
+          this.#set({ status: 'error', error, quote });
+        }
         this.#emitError(error);
         return;
       }

@@ -91,6 +91,7 @@ export class TesseraQuote extends TesseraElement<MessageId> {
   #controller: QuoteController | undefined;
   #unsubscribe: (() => void) | undefined;
   #restart = true;
+  #typed = { signerName: '', signerEmail: '' };
   /** Set by a user action, so only its outcome moves focus; loading never steals it. */
   #focusAfter: string | true | false = false;
 
@@ -141,7 +142,7 @@ export class TesseraQuote extends TesseraElement<MessageId> {
         : undefined;
     const target = invalid
       ? `#${FIELD_IDS[invalid]}`
-      : state.status === 'ready'
+      : state.status === 'ready' && !state.changed
         ? '#title'
         : '.message';
     this.renderRoot.querySelector<HTMLElement>(target)?.focus();
@@ -184,9 +185,13 @@ export class TesseraQuote extends TesseraElement<MessageId> {
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     this.#focusAfter = true;
-    void this.#controller?.accept({
+    // Kept so a form drawn afresh (after the quote changed meanwhile) shows what was typed.
+    this.#typed = {
       signerName: text(data.get('signerName')),
       signerEmail: text(data.get('signerEmail')),
+    };
+    void this.#controller?.accept({
+      ...this.#typed,
       acceptTerms: data.get('acceptTerms') === 'on',
     });
   }
@@ -245,6 +250,11 @@ export class TesseraQuote extends TesseraElement<MessageId> {
       case 'accepting':
       case 'declining':
         return html`${this.#renderQuote(state.quote)}
+        ${
+          state.status === 'ready' && state.changed
+            ? html`<p class="message" role="alert" tabindex="-1">${this.t('quote.changed')}</p>`
+            : nothing
+        }
         ${
           this._declining
             ? this.#renderDecline(
@@ -400,6 +410,7 @@ export class TesseraQuote extends TesseraElement<MessageId> {
           type=${type}
           autocomplete=${autocomplete}
           required
+          value=${this.#typed[field]}
           aria-invalid=${error ? 'true' : 'false'}
           aria-describedby=${error ? `${id}-error` : nothing}
         />

@@ -30,5 +30,7 @@ export const quote: Catalogue<QuoteMessageId> = {
   'quote.declined': 'Angebot {number} wurde abgelehnt.',
   'quote.expired': 'Angebot {number} ist am {date} abgelaufen. Fordern Sie ein neues Angebot an.',
   'quote.forbidden': 'Sie können dieses Angebot ansehen, aber nicht annehmen oder ablehnen.',
+  'quote.changed':
+    'Dieses Angebot wurde geändert, während Sie es gelesen haben. Bitte prüfen Sie es und nehmen Sie es erneut an.',
   'quote.fieldErrors': 'Bitte korrigieren Sie die markierten Felder.',
 };

@@ -28,6 +28,8 @@ export const quote = {
   'quote.declined': 'Quote {number} was declined.',
   'quote.expired': 'Quote {number} expired on {date}. Ask for a new quote.',
   'quote.forbidden': 'You can view this quote, but you may not accept or decline it.',
+  'quote.changed':
+    'This quote was changed while you were reading it. Please review it and accept again.',
   'quote.fieldErrors': 'Please correct the highlighted fields.',
 } as const;
 

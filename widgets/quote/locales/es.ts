@@ -30,5 +30,6 @@ export const quote: Catalogue<QuoteMessageId> = {
   'quote.declined': 'El presupuesto {number} fue rechazado.',
   'quote.expired': 'El presupuesto {number} caducó el {date}. Pide un presupuesto nuevo.',
   'quote.forbidden': 'Puedes ver este presupuesto, pero no aceptarlo ni rechazarlo.',
+  'quote.changed': 'Este presupuesto cambió mientras lo leías. Revísalo y vuelve a aceptarlo.',
   'quote.fieldErrors': 'Corrige los campos señalados.',
 };

@@ -30,5 +30,7 @@ export const quote: Catalogue<QuoteMessageId> = {
   'quote.declined': 'Le devis {number} a été refusé.',
   'quote.expired': 'Le devis {number} a expiré le {date}. Demandez un nouveau devis.',
   'quote.forbidden': 'Vous pouvez consulter ce devis, mais pas l’accepter ni le refuser.',
+  'quote.changed':
+    'Ce devis a été modifié pendant votre lecture. Vérifiez-le puis acceptez-le à nouveau.',
   'quote.fieldErrors': 'Veuillez corriger les champs signalés.',
 };
