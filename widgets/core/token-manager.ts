@@ -158,7 +158,8 @@ export class TokenManager {
 
   async #fetch(): Promise<string> {
     this.#cancelTimer();
-    const dpopJkt = this.#dpopJkt ?? (await this.#dpopKey)?.jkt;
+    // Awaited only when there is a key to wait for: without one the fetch starts at once.
+    const dpopJkt = this.#dpopJkt ?? (this.#dpopKey ? (await this.#dpopKey)?.jkt : undefined);
     const request: FetchTokenRequest = {
       sessionId: this.sessionId,
       ...(dpopJkt ? { dpopJkt } : {}),
