@@ -105,6 +105,8 @@ export async function startCoreApi(
     return c.json(await seedDemo(core.store, { partnerId: body.partner_id }), 201);
   });
   app.route('/admin/v1', admin);
+  // Mounted apps' own notFound never runs: a path neither of them has is answered here.
+  app.notFound((c) => sendError(c, 'not_found', `Nothing at ${c.req.method} ${c.req.path}.`));
   app.route(
     '/',
     createCoreApp({

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener, type ServerType } from '@hono/node-server';
 import { Redis } from 'ioredis';
 import { TesseraError } from '../contracts/index.ts';
 import { AuditWriter } from './audit.ts';
 import { stateDir, type TokenServiceConfig } from './config.ts';
 import { createApp } from './http/app.ts';
+import { malformedRequest, onClientError } from './http/common.ts';
 import { Kek } from './kek.ts';
 import { KeyRing } from './keys.ts';
 import { acquireLock } from './lock.ts';
@@ -247,7 +249,10 @@ export function listen(
   hint = '--port (or set PORT)',
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port });
+    // node-server's own listener, so requests it cannot read get the envelope (not a bare 400).
+    const listener = getRequestListener(fetch, { hostname, errorHandler: malformedRequest });
+    const server = createServer((request, response) => void listener(request, response));
+    server.on('clientError', onClientError);
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
@@ -258,5 +263,6 @@ export function listen(
           : error,
       );
     });
+    server.listen(port, hostname);
   });
 }

@@ -20,6 +20,7 @@ export const ERROR_CODE_TABLE = {
   validation_failed: { status: 400, retryable: false },
   body_too_large: { status: 400, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
+  malformed_request: { status: 400, retryable: false },
   not_found: { status: 404, retryable: false },
   method_not_allowed: { status: 405, retryable: false },
   rate_limited: { status: 429, retryable: true },
@@ -105,6 +106,12 @@ export const ERROR_HELP: Readonly<
     meaning: 'The body is not in a format the endpoint reads.',
     action:
       'Send `Content-Type: application/json` (or the form encoding RFC 7662 names, for introspection).',
+  },
+  malformed_request: {
+    meaning:
+      'The request is not well-formed HTTP/1.1: a header holds a control character or a byte the protocol forbids, the headers exceed 16 KiB, or the request line is broken. Refused before any handler reads it.',
+    action:
+      'Send header values of visible ASCII only and keep headers small; use an HTTP library rather than writing requests by hand.',
   },
   not_found: {
     meaning: 'Nothing is here, or nothing the credential may see.',
@@ -381,6 +388,29 @@ export function fieldIssues(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
     }
     return [{ path: base, code: issue.code, message: issue.message }];
   });
+}
+
+/**
+ * Validates untrusted input into its data or field issues. A crafted value can make a check throw
+ * instead of fail (`{"length":{"toString":1}}` where a string belongs: the length check coerces
+ * it); that value is just as invalid, and is reported at the input's own path.
+ */
+export function checkInput<S extends z.ZodMiniType>(
+  schema: S,
+  input: unknown,
+): { success: true; data: z.infer<S> } | { success: false; fields: FieldIssue[] } {
+  let parsed: ReturnType<S['safeParse']>;
+  try {
+    parsed = schema.safeParse(input) as ReturnType<S['safeParse']>;
+  } catch {
+    return {
+      success: false,
+      fields: [{ path: '', code: 'invalid_value', message: 'cannot be read as the expected type' }],
+    };
+  }
+  return parsed.success
+    ? { success: true, data: parsed.data as z.infer<S> }
+    : { success: false, fields: fieldIssues(parsed.error.issues) };
 }
 
 /** A catalogued error, thrown by domain code and turned into the envelope at the edge. */

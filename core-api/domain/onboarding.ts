@@ -8,6 +8,7 @@ import {
   OnboardingApplication,
   ReviewStep,
   TesseraError,
+  checkInput,
   fieldIssues,
   type FieldIssue,
   type OnboardingDraft,
@@ -141,10 +142,13 @@ export async function saveDraft(
   const current = await ownApplication(repo, actor, id, true);
   assertEditable(current);
   checkVersion(current.version, ifMatch);
-  const parsed = DRAFT_SCHEMAS[patch.step].safeParse(patch.values);
+  const parsed = checkInput(DRAFT_SCHEMAS[patch.step], patch.values);
   if (!parsed.success)
     throw invalid(
-      fieldIssues(parsed.error.issues).map((issue) => ({ ...issue, path: `values.${issue.path}` })),
+      parsed.fields.map((issue) => ({
+        ...issue,
+        path: issue.path ? `values.${issue.path}` : 'values',
+      })),
     );
   const merged = { ...(current.values[patch.step] ?? {}), ...parsed.data } as Record<
     string,

@@ -25,7 +25,7 @@ import {
   type CommonVariables,
   type HttpMetrics,
 } from '../../token-service/http/common.ts';
-import { readJson } from '../../token-service/http/errors.ts';
+import { pathId, readBody, readJson } from '../../token-service/http/errors.ts';
 import type { Logger } from '../../token-service/log.ts';
 import type { PartnerRateLimiter } from '../../token-service/rate-limit.ts';
 import {
@@ -90,7 +90,8 @@ function ifMatch(c: Context, required: boolean): number | undefined {
   return Number(match[1]);
 }
 
-const id = (c: Context): string => c.req.param('id') ?? '';
+const id = (c: Context): string =>
+  pathId(c, () => new TesseraError('not_found', 'Nothing here for this token.'));
 
 /** Validates an answer against its contracts schema: a bug here must not reach a widget as data. */
 function send<S extends z.ZodMiniType>(
@@ -375,7 +376,7 @@ const EventsQuery = z.strictObject({
 
 /** Start and submit take no body; one that is sent must be empty JSON, not something ignored. */
 async function readOptionalEmptyBody(c: Context): Promise<void> {
-  const text = await c.req.text();
+  const text = new TextDecoder().decode(await readBody(c));
   if (text.trim() === '' || /^\s*\{\s*\}\s*$/.test(text)) return;
   throw new TesseraError('validation_failed', 'This endpoint takes no body (send none, or `{}`).', {
     fields: [{ path: '(body)', code: 'unexpected_body', message: 'no body expected' }],

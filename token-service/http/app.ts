@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import type { IntrospectionResponse } from '../../contracts/index.ts';
 import {
   PartnerCreate,
+  PartnerId,
   PartnerUpdate,
   SCOPES,
   TesseraError,
@@ -19,7 +20,7 @@ import type { Partners } from '../partners.ts';
 import type { PartnerRateLimiter } from '../rate-limit.ts';
 import type { TokenStore } from '../store/types.ts';
 import { applyRateLimit, instrument, type CommonVariables } from './common.ts';
-import { MAX_BODY_BYTES, bearer, isAdmin, readJson, sendError } from './errors.ts';
+import { bearer, isAdmin, pathId, readBody, readJson, sendError } from './errors.ts';
 
 z.config(z.locales.en());
 
@@ -99,14 +100,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
         'RFC 7662: send `token=…` as application/x-www-form-urlencoded.',
       );
     }
-    // Measured on the bytes, not the declared length: a chunked body declares none.
-    const raw =
-      Number(c.req.header('content-length') ?? 0) > MAX_BODY_BYTES
-        ? null
-        : await c.req.arrayBuffer();
-    if (!raw || raw.byteLength > MAX_BODY_BYTES) {
-      throw new TesseraError('body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-    }
+    const raw = await readBody(c);
     const token = new URLSearchParams(new TextDecoder().decode(raw)).get('token') ?? '';
     if (!token)
       throw new TesseraError('validation_failed', 'The form has no `token`.', {
@@ -182,6 +176,11 @@ export function createApp(deps: AppDeps): Hono<Env> {
 const SuspendBody = z.optional(z.strictObject({}));
 const RotateBody = z.strictObject({ force: z.optional(z.boolean()) });
 
+const partnerId = (c: Context) =>
+  pathId(c, () => new TesseraError('partner_not_found', 'No partner has this id.'));
+const partnerKeyId = (c: Context) =>
+  pathId(c, () => new TesseraError('partner_key_not_found', 'No partner key has this id.'));
+
 /** The admin API: what the CLI does, over HTTP, behind the admin credential. */
 function adminRoutes(deps: AppDeps): Hono<Env> {
   const admin = new Hono<Env>();
@@ -194,23 +193,23 @@ function adminRoutes(deps: AppDeps): Hono<Env> {
     const body = await readJson(c, PartnerCreate);
     return c.json(await deps.partners.create(body), 201);
   });
-  admin.get('/partners/:id', async (c) => c.json(await deps.partners.show(c.req.param('id'))));
+  admin.get('/partners/:id', async (c) => c.json(await deps.partners.show(partnerId(c))));
   admin.patch('/partners/:id', async (c) =>
-    c.json(await deps.partners.update(c.req.param('id'), await readJson(c, PartnerUpdate))),
+    c.json(await deps.partners.update(partnerId(c), await readJson(c, PartnerUpdate))),
   );
   admin.post('/partners/:id/suspend', async (c) => {
     await optionalJson(c, SuspendBody);
-    return c.json(await deps.partners.suspend(c.req.param('id')));
+    return c.json(await deps.partners.suspend(partnerId(c)));
   });
   admin.post('/partners/:id/resume', async (c) => {
     await optionalJson(c, SuspendBody);
-    return c.json(await deps.partners.resume(c.req.param('id')));
+    return c.json(await deps.partners.resume(partnerId(c)));
   });
   admin.post('/partners/:id/keys', async (c) =>
-    c.json(await deps.partners.issueKey(c.req.param('id')), 201),
+    c.json(await deps.partners.issueKey(partnerId(c)), 201),
   );
   admin.post('/partner-keys/:id/revoke', async (c) =>
-    c.json(await deps.partners.revokeKey(c.req.param('id'))),
+    c.json(await deps.partners.revokeKey(partnerKeyId(c))),
   );
   admin.get('/keys', (c) => c.json({ data: deps.keys.list() }));
   admin.post('/keys/rotate', async (c) => {
@@ -220,8 +219,12 @@ function adminRoutes(deps: AppDeps): Hono<Env> {
   });
   admin.get('/issuances', async (c) => {
     const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 1000);
-    const partnerId = c.req.query('partner_id');
-    const rows = await deps.store.listIssuances({ partnerId, limit });
+    const partner = c.req.query('partner_id');
+    if (partner !== undefined && !PartnerId.safeParse(partner).success)
+      throw new TesseraError('validation_failed', 'Invalid query parameter: partner_id.', {
+        fields: [{ path: 'partner_id', code: 'invalid_format', message: 'must look like ptn_…' }],
+      });
+    const rows = await deps.store.listIssuances({ partnerId: partner, limit });
     return c.json({
       data: rows.map((row) => ({
         ...row,
@@ -243,9 +246,13 @@ async function optionalJson<S extends z.ZodMiniType>(
   return readJson(c, schema);
 }
 
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 /** The token's claims when it is one of ours, still valid and not revoked; otherwise null. */
 async function introspect(deps: AppDeps, token: string): Promise<TokenClaims | null> {
-  if (token.length > 8192) return null;
+  // The verifier's compact-form rule, so both judge the same string alike (jose alone would
+  // skip whitespace inside a segment: `payload. signature` would be active here, refused there).
+  if (token.length > 8192 || !COMPACT_JWS.test(token)) return null;
   try {
     const { kid } = decodeProtectedHeader(token);
     const published = kid ? deps.keys.verificationKey(kid) : undefined;

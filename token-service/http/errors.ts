@@ -5,8 +5,8 @@ import type * as z from 'zod/mini';
 import {
   ERROR_CATALOGUE,
   TesseraError,
+  checkInput,
   errorEnvelope,
-  fieldIssues,
   type ErrorCode,
 } from '../../contracts/index.ts';
 
@@ -48,19 +48,28 @@ export async function readJson<S extends z.ZodMiniType>(
       'Send the body as JSON with `Content-Type: application/json`.',
     );
   }
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw tooLarge();
-  const buffer = await c.req.arrayBuffer();
-  if (buffer.byteLength > MAX_BODY_BYTES) throw tooLarge();
   let body: unknown;
   try {
-    body = JSON.parse(utf8.decode(buffer));
-  } catch {
+    body = JSON.parse(utf8.decode(await readBody(c)));
+  } catch (error) {
+    if (error instanceof TesseraError) throw error;
     throw new TesseraError('invalid_json', 'The body is not valid UTF-8 JSON.');
   }
-  const parsed = schema.safeParse(body);
+  const badField = unstorableField(body);
+  if (badField !== undefined) {
+    throw new TesseraError('validation_failed', `Invalid field: ${badField || '(body)'}.`, {
+      fields: [
+        {
+          path: badField,
+          code: 'invalid_characters',
+          message: 'contains U+0000 or an unpaired surrogate, or starts with U+FEFF',
+        },
+      ],
+    });
+  }
+  const parsed = checkInput(schema, body);
   if (!parsed.success) {
-    const fields = fieldIssues(parsed.error.issues);
+    const { fields } = parsed;
     const names = fields.map((field) => field.path || '(body)').join(', ');
     throw new TesseraError(
       'validation_failed',
@@ -71,10 +80,87 @@ export async function readJson<S extends z.ZodMiniType>(
   return parsed.data;
 }
 
+/**
+ * The body's bytes, at most MAX_BODY_BYTES: a declared length over the limit is refused unread,
+ * and a body that declares none (chunked) is read only until it passes the limit, never whole.
+ */
+export async function readBody(c: Context): Promise<Buffer> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined) {
+    if (Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+    // Node's parser delivers exactly the declared length (and refuses a malformed one).
+    return Buffer.from(await c.req.arrayBuffer());
+  }
+  const stream = c.req.raw.body;
+  if (!stream) return Buffer.alloc(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) throw tooLarge();
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const body = Buffer.concat(chunks, size);
+  // Later reads (the idempotency fingerprint) get these bytes from Hono's cache (which holds
+  // promises, whatever its type says), not from the spent stream.
+  (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(
+    new Uint8Array(body).buffer,
+  );
+  return body;
+}
+
+/** Half a surrogate pair: not Unicode text (RFC 7493), and no database stores it as sent. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * U+0000 (no database column takes it), a lone surrogate, or a leading U+FEFF (a text column
+ * reads back without it: `"\uFEFF"` is stored, then read as an empty, invalid name).
+ */
+const unstorable = (text: string) =>
+  text.includes('\u0000') || text.startsWith('\uFEFF') || LONE_SURROGATE.test(text);
+
+/** The dotted path of the first key or string in a JSON value that cannot be stored, if any. */
+function unstorableField(value: unknown): string | undefined {
+  // Iterative: a 16 KiB body nests thousands of levels deep.
+  const pending: [unknown, string][] = [[value, '']];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [member, path] = next;
+    if (typeof member === 'string') {
+      if (unstorable(member)) return path;
+    } else if (typeof member === 'object' && member !== null) {
+      for (const [key, child] of Object.entries(member)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (unstorable(key)) return childPath;
+        pending.push([child, childPath]);
+      }
+    }
+  }
+  return undefined;
+}
+
 function tooLarge() {
   return new TesseraError('body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, {
     max_bytes: MAX_BODY_BYTES,
   });
+}
+
+/** What every id we issue looks like (`ptn_…`, `qt_…`); a path segment that does not names nothing. */
+const ID = /^[A-Za-z0-9_]{1,64}$/;
+
+/**
+ * The `:id` path parameter, or `missing` thrown when it cannot be an id of ours: a NUL, a stray
+ * `%` or 5 000 characters never reach the database.
+ */
+export function pathId(c: Context, missing: () => TesseraError): string {
+  const id = c.req.param('id') ?? '';
+  if (!ID.test(id)) throw missing();
+  return id;
 }
 
 /** Bearer credential from `Authorization`, or undefined. */
