@@ -6,22 +6,13 @@
  * fresh pages: a cold token fetch and a cold API call, as a customer's first view.
  */
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startStack } from '../bin/stack.ts';
 import type { LineItem, Quote } from '../contracts/index.ts';
 import { tempDir } from '../test/token-service/helpers.ts';
+import { launchChromium } from '../test/support/chromium.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 interface Case {
   name: string;
@@ -104,7 +95,7 @@ const stack = await startStack({
   demoPort: 0,
   env: { ...process.env, TESSERA_LOG_LEVEL: 'warn' },
 });
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const browser = await launchChromium();
 try {
   const { seed } = stack.demo;
   const big = largeQuote(seed.account_id, 500);

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+
 import { startStack } from '../bin/stack.ts';
+import { launchChromium } from '../test/support/chromium.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'docs/images/theming.png');
@@ -63,18 +64,7 @@ async function demo(url: string | undefined): Promise<Demo> {
 
 const { values } = parseArgs({ options: { url: { type: 'string' } } });
 const running = await demo(values.url);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 try {
   // The demo's strict CSP refuses the <style> this page adds for the custom theme.
   const context = await browser.newContext({

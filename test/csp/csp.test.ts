@@ -19,13 +19,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SCOPES, type Scope } from '../../contracts/index.ts';
 import { seedDemo } from '../../core-api/seed.ts';
 import { buildLibrary } from '../../scripts/build.ts';
 import { startTestStack, type TestStack } from '../core-api/helpers.ts';
+import { CHROMIUM_PATH, launchChromium } from '../support/chromium.ts';
 
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const CHROME = CHROMIUM_PATH;
 const skip = existsSync(CHROME)
   ? false
   : `no Chromium at ${CHROME}: install it (apt-get install -y --no-install-recommends chromium; npm test's browser phase does so as root) or set CHROME_PATH`;
@@ -277,18 +278,7 @@ describe(
         rate_limit: { per_second: 1000, burst: 1000 },
       });
       partner = { id: created.partner.id, secret: created.key.secret };
-      browser = await chromium.launch({
-        executablePath: CHROME,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium();
     });
 
     after(async () => {

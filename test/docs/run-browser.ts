@@ -9,29 +9,17 @@
  * no page error, no console error.
  */
 import assert from 'node:assert/strict';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { browserPrelude } from './context.ts';
 import { bundleForBrowser, type SampleSite } from './site.ts';
 import type { Fixture } from './stack.ts';
+import { CHROMIUM_PATH, launchChromium } from '../support/chromium.ts';
 
-export const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+export const CHROME = CHROMIUM_PATH;
 const WIDGETS = ['tessera-quote', 'tessera-onboarding', 'tessera-account'];
 const WIDGET_SELECTOR = WIDGETS.join(', ');
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROME,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export const launchBrowser = launchChromium;
 
 /** Registered before any script of the page: what the widgets said, per element. */
 const RECORD_EVENTS = `

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { EventPage } from '../../contracts/index.ts';
 import { startDemoSite } from '../../demo/site.ts';
 import {
@@ -24,22 +24,13 @@ import {
   type Started,
 } from '../support/tessera-start.ts';
 import { tempDir } from '../token-service/helpers.ts';
+import { CHROMIUM_PATH, launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname;
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** Generous: a shared, busy machine. Not a speed check, only "it got there". */
 const PATIENCE = { timeout: 30_000 };
 
-const skip = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM}`;
+const skip = existsSync(CHROMIUM_PATH) ? false : `Chromium not found at ${CHROMIUM_PATH}`;
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -96,7 +87,7 @@ describe('the demo shop in Chromium (end to end)', { skip }, () => {
   before(async () => {
     running = await startTessera(await tempDir('tessera-e2e-'));
     info = running.info;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -237,7 +228,7 @@ describe(
       // Five-second widget tokens: the demo partner is in test mode, which allows them.
       running = await startTessera(dataDir, { TESSERA_DEMO_TOKEN_TTL: '5' });
       info = running.info;
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      browser = await launchChromium();
     });
 
     after(async () => {
