@@ -1,9 +1,10 @@
+import type { ApiClient } from '../core/api-client.ts';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { Account } from '../../contracts/v1/account.ts';
 import type { Country } from '../../contracts/v1/reference.ts';
 import { TesseraElement } from '../core/element.ts';
-import { toWidgetError, type WidgetError } from '../core/errors.ts';
+import type { WidgetError } from '../core/errors.ts';
 import { themeStyles } from '../core/theme.ts';
 import { AccountController, type AccountState } from './account.controller.ts';
 import type {
@@ -117,7 +118,8 @@ const DRAFT = new Set(['editing', 'saving', 'conflict']);
  * @fires tessera-success - The changes were saved. `detail: { widget: 'account', action: 'update', account, changed }`.
  * @fires tessera-error - Something failed. `detail: { code, message, retryable, requestId, sessionId }`.
  */
-export class TesseraAccount extends TesseraElement<MessageId> {
+export class TesseraAccount extends TesseraElement<MessageId, AccountState, AccountController> {
+  protected static override restartOn = ['accountId'];
   protected static override visualStyles = [themeStyles('account'), styles];
 
   static override properties = {
@@ -134,9 +136,6 @@ export class TesseraAccount extends TesseraElement<MessageId> {
   declare _confirming: boolean;
 
   protected readonly messages = messages;
-  #controller: AccountController | undefined;
-  #unsubscribe: (() => void) | undefined;
-  #restart = true;
   /** A selector to focus after the next render, or `true`: whatever the settled state calls for. */
   #focusAfter: string | true | false = false;
   #countryNames: { locale: string; names: Intl.DisplayNames | undefined } | undefined;
@@ -150,28 +149,6 @@ export class TesseraAccount extends TesseraElement<MessageId> {
   /** The controller's state, for tests and for partners' code. */
   get state(): AccountState {
     return this._state;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Attached again after a detach that stopped the controller: start afresh (Lit would not update).
-    if (this.#restart && this.hasUpdated) this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    // A draft survives a move in the DOM (and a save in flight completes); the rest starts afresh.
-    if (DRAFT.has(this._state.status)) return;
-    this.#stop();
-    this.#restart = true;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.#restart || changed.has('accountId') || this.configurationChanged(changed)) {
-      this.#restart = false;
-      this.#start();
-    }
-    super.willUpdate(changed);
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -206,53 +183,39 @@ export class TesseraAccount extends TesseraElement<MessageId> {
     }
   }
 
-  #start(): void {
-    this.#stop();
+  protected override createController(api: ApiClient): AccountController {
     this._confirming = false;
-    let controller: AccountController;
-    try {
-      const { api } = this.resolveRuntime();
-      controller = new AccountController({
-        accountId: this.accountId ?? '',
-        api,
-        onEvent: (event) => this.emit(event),
-      });
-    } catch (caught) {
-      const error = toWidgetError(caught);
-      this._state = { status: 'error', error };
-      this.emit({ type: 'error', detail: error.toDetail() });
-      return;
-    }
-    this.#controller = controller;
-    this.#unsubscribe = controller.subscribe((state) => {
-      this._state = state;
+    return new AccountController({
+      accountId: this.accountId ?? '',
+      api,
+      onEvent: (event) => this.emit(event),
     });
-    this._state = controller.getState();
-    void controller.load();
   }
 
-  #stop(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#controller?.dispose();
-    this.#controller = undefined;
+  protected override runController(controller: AccountController): Promise<unknown> {
+    return controller.load();
+  }
+
+  /** A draft survives a move in the DOM (and a save in flight completes); the rest starts afresh. */
+  protected override keepWhileDetached(): boolean {
+    return DRAFT.has(this._state.status);
   }
 
   #onEdit(): void {
     this.#focusAfter = `#${FIELD_IDS.legalName}`;
-    this.#controller?.edit();
+    this.controller?.edit();
   }
 
   #onInput(event: Event): void {
     const control = event.target as HTMLInputElement | HTMLSelectElement;
-    this.#controller?.setField(control.name as AccountField, control.value);
+    this.controller?.setField(control.name as AccountField, control.value);
   }
 
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     if (this._state.status !== 'editing' || this._confirming) return;
     this.#focusAfter = true;
-    void this.#controller?.save();
+    void this.controller?.save();
   }
 
   /** Leaving edit mode: at once without changes, else only after the customer confirms. */
@@ -270,7 +233,7 @@ export class TesseraAccount extends TesseraElement<MessageId> {
   #discard(): void {
     this._confirming = false;
     this.#focusAfter = '#edit';
-    this.#controller?.cancel();
+    this.controller?.cancel();
   }
 
   #keepEditing(): void {
@@ -287,21 +250,21 @@ export class TesseraAccount extends TesseraElement<MessageId> {
 
   #onKeepMine(): void {
     this.#focusAfter = true;
-    void this.#controller?.keepMine();
+    void this.controller?.keepMine();
   }
 
   #onTakeTheirs(): void {
     const state = this._state;
     const first = state.status === 'conflict' ? state.conflicts[0]?.field : undefined;
-    const next = this.#controller?.takeTheirs();
+    const next = this.controller?.takeTheirs();
     this.#focusAfter =
       next?.status === 'editing' && first ? `#${FIELD_IDS[first]}` : next ? '#title' : false;
   }
 
   #onRetry(): void {
     this.#focusAfter = true;
-    if (this.#controller) void this.#controller.retry();
-    else this.#start();
+    if (this.controller) void this.controller.retry();
+    else this.restart();
   }
 
   override render(): TemplateResult {
@@ -391,12 +354,12 @@ export class TesseraAccount extends TesseraElement<MessageId> {
       }
       this.#countryNames = { locale, names };
     }
-    const country = this.#controller?.countries?.find((c) => c.code === code);
+    const country = this.controller?.countries?.find((c) => c.code === code);
     return this.#countryNames.names?.of(code) ?? country?.name ?? code;
   }
 
   #regionName(country: string, region: string): string {
-    const found = this.#controller?.countries
+    const found = this.controller?.countries
       ?.find((c) => c.code === country)
       ?.regions.find((r) => r.code === region);
     return found?.name ?? region;
@@ -580,7 +543,7 @@ export class TesseraAccount extends TesseraElement<MessageId> {
         <fieldset ?inert=${confirming}>
           <legend>${this.t('account.address')}</legend>
           ${inputs(ADDRESS_FIELDS)}
-          ${this.#renderPlace(this.#controller?.countries, draft, errors, busy)}
+          ${this.#renderPlace(this.controller?.countries, draft, errors, busy)}
         </fieldset>
         ${confirming ? this.#renderConfirm() : this.#renderFormActions(busy)}
       </form>

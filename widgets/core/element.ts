@@ -8,6 +8,8 @@ import {
   type WidgetRuntime,
 } from './configure.ts';
 import { configurationContext } from './context.ts';
+import type { ApiClient } from './api-client.ts';
+import { toWidgetError } from './errors.ts';
 import { toDomEvent, type ControllerEvent } from './events.ts';
 import type { ErrorCode } from '../../contracts/v1/errors.ts';
 import { errorMessageId } from './error-text.ts';
@@ -27,7 +29,18 @@ const CONFIGURATION_PROPERTIES = ['apiBase', 'tokenUrl', '_scope'] as const;
  * and `configure()`; locale with lazily loaded messages; appearance presets and `unstyled`; and
  * each controller event dispatched as a bubbling, composed DOM event and passed to `onEvent`.
  */
-export abstract class TesseraElement<Id extends string> extends LitElement {
+/** What an element needs of its headless controller. */
+export interface WidgetController<S> {
+  getState(): S;
+  subscribe(listener: (state: S) => void): () => void;
+  dispose(): void;
+}
+
+export abstract class TesseraElement<
+  Id extends string,
+  S extends { status: string } = { status: string },
+  C extends WidgetController<S> = WidgetController<S>,
+> extends LitElement {
   static override properties = {
     apiBase: { attribute: 'api-base' },
     tokenUrl: { attribute: 'token-url' },
@@ -61,6 +74,23 @@ export abstract class TesseraElement<Id extends string> extends LitElement {
   declare _messagesLoaded: string | undefined;
 
   protected abstract readonly messages: Messages<Id | CommonId>;
+  /** The widget's state: the controller's, or an error when none could be made. */
+  declare _state: S;
+  /** The controller in use, made by `createController` and run by `runController`. */
+  protected controller: C | undefined;
+  /** The widget's own properties whose change means starting over (e.g. `quoteId`). */
+  protected static restartOn: readonly string[] = [];
+  #unsubscribe: (() => void) | undefined;
+  #restart = true;
+
+  /** A controller for the current inputs; throw a `WidgetError` when they are unusable. */
+  protected abstract createController(api: ApiClient): C;
+  /** Its first action (load, start). */
+  protected abstract runController(controller: C): Promise<unknown>;
+  /** Whether to keep the controller across a detach (e.g. a draft being edited). */
+  protected keepWhileDetached(): boolean {
+    return false;
+  }
   /** The configuration in use since the last `resolveRuntime()`. */
   protected configuration: TesseraConfiguration | undefined;
 
@@ -74,6 +104,46 @@ export abstract class TesseraElement<Id extends string> extends LitElement {
         this._scope = value;
       },
     });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Attached again after a detach that stopped the controller: start afresh (Lit would not update).
+    if (this.#restart && this.hasUpdated) this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.keepWhileDetached()) return;
+    this.#stop();
+    this.#restart = true;
+  }
+
+  /** Stops the controller and starts a new one for the current inputs (also Retry's last resort). */
+  protected restart(): void {
+    this.#stop();
+    let controller: C;
+    try {
+      controller = this.createController(this.resolveRuntime().api);
+    } catch (caught) {
+      const error = toWidgetError(caught);
+      this._state = { status: 'error', error } as unknown as S;
+      this.emit({ type: 'error', detail: error.toDetail() });
+      return;
+    }
+    this.controller = controller;
+    this.#unsubscribe = controller.subscribe((state) => {
+      this._state = state;
+    });
+    this._state = controller.getState();
+    void this.runController(controller);
+  }
+
+  #stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.controller?.dispose();
+    this.controller = undefined;
   }
 
   /** Whether the last update changed what the widget is configured with. */
@@ -119,6 +189,15 @@ export abstract class TesseraElement<Id extends string> extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
+    const restartOn = (this.constructor as typeof TesseraElement).restartOn;
+    if (
+      this.#restart ||
+      this.configurationChanged(changed) ||
+      restartOn.some((name) => changed.has(name))
+    ) {
+      this.#restart = false;
+      this.restart();
+    }
     const locale = this.resolvedLocale;
     if (!this.messages.has(locale)) {
       // English shows meanwhile; the language's strings replace it once loaded.

@@ -1,8 +1,9 @@
+import type { ApiClient } from '../core/api-client.ts';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { OnboardingStep } from '../../contracts/v1/onboarding.ts';
 import { TesseraElement } from '../core/element.ts';
-import { toWidgetError, type WidgetError } from '../core/errors.ts';
+import type { WidgetError } from '../core/errors.ts';
 import { themeStyles } from '../core/theme.ts';
 import {
   OnboardingController,
@@ -97,7 +98,12 @@ interface Control {
  * @fires tessera-success - The application was submitted. `detail: { widget: 'onboarding', action: 'submit', applicationId, application }`.
  * @fires tessera-error - Something failed. `detail: { code, message, retryable, requestId, sessionId }`.
  */
-export class TesseraOnboarding extends TesseraElement<MessageId> {
+export class TesseraOnboarding extends TesseraElement<
+  MessageId,
+  OnboardingState,
+  OnboardingController
+> {
+  protected static override restartOn = ['applicationId'];
   protected static override visualStyles = [themeStyles('onboarding'), styles];
 
   static override properties = {
@@ -114,9 +120,6 @@ export class TesseraOnboarding extends TesseraElement<MessageId> {
   declare _saved: boolean;
 
   protected readonly messages = messages;
-  #controller: OnboardingController | undefined;
-  #unsubscribe: (() => void) | undefined;
-  #restart = true;
   /** Set by a user action, so only its outcome moves focus; loading never steals it. */
   #focusAfter: { step: OnboardingStep | undefined; field?: OnboardingField } | undefined;
   readonly #internals: ElementInternals | undefined;
@@ -133,26 +136,6 @@ export class TesseraOnboarding extends TesseraElement<MessageId> {
   /** The controller's state, for tests and for partners' code. */
   get state(): OnboardingState {
     return this._state;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Moved in the DOM: disconnecting stopped the controller, so start again (Lit would not update).
-    if (this.#restart && this.hasUpdated) this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#stop();
-    this.#restart = true;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.#restart || changed.has('applicationId') || this.configurationChanged(changed)) {
-      this.#restart = false;
-      this.#start();
-    }
-    super.willUpdate(changed);
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -184,40 +167,21 @@ export class TesseraOnboarding extends TesseraElement<MessageId> {
     }
   }
 
-  #start(): void {
-    this.#stop();
-    let controller: OnboardingController;
-    try {
-      const { api } = this.resolveRuntime();
-      controller = new OnboardingController({
-        api,
-        applicationId: this.applicationId,
-        onEvent: (event) => this.emit(event),
-      });
-    } catch (caught) {
-      const error = toWidgetError(caught);
-      this._state = { status: 'error', error };
-      this.emit({ type: 'error', detail: error.toDetail() });
-      return;
-    }
-    this.#controller = controller;
-    this.#unsubscribe = controller.subscribe((state) => {
-      this._state = state;
+  protected override createController(api: ApiClient): OnboardingController {
+    return new OnboardingController({
+      api,
+      applicationId: this.applicationId,
+      onEvent: (event) => this.emit(event),
     });
-    this._state = controller.getState();
-    void controller.start();
   }
 
-  #stop(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#controller?.dispose();
-    this.#controller = undefined;
+  protected override runController(controller: OnboardingController): Promise<unknown> {
+    return controller.start();
   }
 
   /** Runs a controller action whose outcome should get the focus. */
   #act(action: (c: OnboardingController) => Promise<unknown>, field?: OnboardingField): void {
-    const controller = this.#controller;
+    const controller = this.controller;
     if (!controller) return;
     this._saved = false;
     this.#focusAfter = { step: this._state.form?.step, ...(field ? { field } : {}) };
@@ -238,8 +202,8 @@ export class TesseraOnboarding extends TesseraElement<MessageId> {
   }
 
   #onRetry(): void {
-    if (this.#controller) this.#act((c) => c.retry());
-    else this.#start();
+    if (this.controller) this.#act((c) => c.retry());
+    else this.restart();
   }
 
   /** An error summary link: to the field, on its own step if need be. */
@@ -255,7 +219,7 @@ export class TesseraOnboarding extends TesseraElement<MessageId> {
 
   #set(field: TextField, event: Event): void {
     this._saved = false;
-    this.#controller?.setField(field, (event.target as HTMLInputElement | HTMLSelectElement).value);
+    this.controller?.setField(field, (event.target as HTMLInputElement | HTMLSelectElement).value);
   }
 
   // --- rendering -------------------------------------------------------------------------------
@@ -333,7 +297,7 @@ export class TesseraOnboarding extends TesseraElement<MessageId> {
           const part = `step${current ? ' current-step' : ''}${done ? ' complete-step' : ''}`;
           return html`<li part=${part} aria-current=${current ? 'step' : nothing}>
             ${
-              !current && navigable && this.#controller?.canGoTo(step)
+              !current && navigable && this.controller?.canGoTo(step)
                 ? html`<button
                     type="button"
                     class="link"
@@ -576,7 +540,7 @@ export class TesseraOnboarding extends TesseraElement<MessageId> {
                   aria-invalid=${terms ? 'true' : 'false'}
                   aria-describedby=${terms ? 'accept-terms-error' : nothing}
                   @change=${(e: Event) =>
-                    this.#controller?.setField(
+                    this.controller?.setField(
                       'acceptTerms',
                       (e.target as HTMLInputElement).checked,
                     )}

@@ -1,7 +1,8 @@
+import type { ApiClient } from '../core/api-client.ts';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Quote } from '../../contracts/v1/quote.ts';
 import { TesseraElement } from '../core/element.ts';
-import { toWidgetError, type WidgetError } from '../core/errors.ts';
+import type { WidgetError } from '../core/errors.ts';
 import { formatDate, formatMoney, formatNumber } from '../core/format.ts';
 import { themeStyles } from '../core/theme.ts';
 import {
@@ -71,7 +72,8 @@ const BUSY = new Set(['loading', 'accepting', 'declining']);
  * @fires tessera-success - The quote was accepted or declined. `detail: { widget: 'quote', action, quote }`.
  * @fires tessera-error - Something failed. `detail: { code, message, retryable, requestId, sessionId }`.
  */
-export class TesseraQuote extends TesseraElement<MessageId> {
+export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteController> {
+  protected static override restartOn = ['quoteId'];
   protected static override visualStyles = [themeStyles('quote'), styles];
 
   static override properties = {
@@ -88,9 +90,6 @@ export class TesseraQuote extends TesseraElement<MessageId> {
   declare _declining: boolean;
 
   protected readonly messages = messages;
-  #controller: QuoteController | undefined;
-  #unsubscribe: (() => void) | undefined;
-  #restart = true;
   #typed = { signerName: '', signerEmail: '' };
   /** Set by a user action, so only its outcome moves focus; loading never steals it. */
   #focusAfter: string | true | false = false;
@@ -104,26 +103,6 @@ export class TesseraQuote extends TesseraElement<MessageId> {
   /** The controller's state, for tests and for partners' code. */
   get state(): QuoteState {
     return this._state;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Moved in the DOM: disconnecting stopped the controller, so start again (Lit would not update).
-    if (this.#restart && this.hasUpdated) this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#stop();
-    this.#restart = true;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.#restart || changed.has('quoteId') || this.configurationChanged(changed)) {
-      this.#restart = false;
-      this.#start();
-    }
-    super.willUpdate(changed);
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -148,36 +127,17 @@ export class TesseraQuote extends TesseraElement<MessageId> {
     this.renderRoot.querySelector<HTMLElement>(target)?.focus();
   }
 
-  #start(): void {
-    this.#stop();
+  protected override createController(api: ApiClient): QuoteController {
     this._declining = false;
-    let controller: QuoteController;
-    try {
-      const { api } = this.resolveRuntime();
-      controller = new QuoteController({
-        quoteId: this.quoteId ?? '',
-        api,
-        onEvent: (event) => this.emit(event),
-      });
-    } catch (caught) {
-      const error = toWidgetError(caught);
-      this._state = { status: 'error', error };
-      this.emit({ type: 'error', detail: error.toDetail() });
-      return;
-    }
-    this.#controller = controller;
-    this.#unsubscribe = controller.subscribe((state) => {
-      this._state = state;
+    return new QuoteController({
+      quoteId: this.quoteId ?? '',
+      api,
+      onEvent: (event) => this.emit(event),
     });
-    this._state = controller.getState();
-    void controller.load();
   }
 
-  #stop(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#controller?.dispose();
-    this.#controller = undefined;
+  protected override runController(controller: QuoteController): Promise<unknown> {
+    return controller.load();
   }
 
   #onSubmit(event: SubmitEvent): void {
@@ -190,7 +150,7 @@ export class TesseraQuote extends TesseraElement<MessageId> {
       signerName: text(data.get('signerName')),
       signerEmail: text(data.get('signerEmail')),
     };
-    void this.#controller?.accept({
+    void this.controller?.accept({
       ...this.#typed,
       acceptTerms: data.get('acceptTerms') === 'on',
     });
@@ -211,13 +171,13 @@ export class TesseraQuote extends TesseraElement<MessageId> {
     const data = new FormData(event.currentTarget as HTMLFormElement);
     this.#focusAfter = true;
     const reason = text(data.get('reason')).trim();
-    void this.#controller?.decline(reason ? { reason } : {});
+    void this.controller?.decline(reason ? { reason } : {});
   }
 
   #onRetry(): void {
     this.#focusAfter = true;
-    if (this.#controller) void this.#controller.retry();
-    else this.#start();
+    if (this.controller) void this.controller.retry();
+    else this.restart();
   }
 
   override render(): TemplateResult {
