@@ -3,7 +3,7 @@
  * measured in the same run on the same machine.
  *
  *   mint over HTTP (keep-alive, autocannon) ÷ crypto.sign ES256 on the same payload
- *   verify via token-service/verify         ÷ crypto.verify ES256 on the same token
+ *   verify via verify/                      ÷ crypto.verify ES256 on the same token
  *
  * Goals (issue 2): mint ≥ 50 % of the signing ceiling on one core; verify ≥ 80 % of raw verify.
  * The service runs in its own process (one core for its JavaScript); the load comes from this one.
@@ -15,7 +15,7 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { createVerifier } from '../token-service/verify/index.ts';
+import { createVerifier } from '../verify/index.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);

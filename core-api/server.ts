@@ -14,7 +14,7 @@ import { acquireLock } from '../token-service/lock.ts';
 import { createLogger, type Logger } from '../token-service/log.ts';
 import { PartnerRateLimiter } from '../token-service/rate-limit.ts';
 import { connectRedis, listen, loadAdminToken } from '../token-service/server.ts';
-import { createVerifier, type Verifier } from '../token-service/verify/index.ts';
+import { createVerifier, type Verifier } from '../verify/index.ts';
 import { coreStateDir, type CoreApiConfig } from './config.ts';
 import { discover } from './discovery.ts';
 import { createCoreApp } from './http/app.ts';

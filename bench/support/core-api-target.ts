@@ -10,7 +10,7 @@ import { coreApiConfig } from '../../core-api/config.ts';
 import { seedDemo } from '../../core-api/seed.ts';
 import { startCoreApi } from '../../core-api/server.ts';
 import { createLogger } from '../../token-service/log.ts';
-import type { Verifier, VerifiedToken } from '../../token-service/verify/index.ts';
+import type { Verifier, VerifiedToken } from '../../verify/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -32,7 +32,7 @@ import {
   requireToken,
   type TokenVariables,
   type Verifier,
-} from '../../token-service/verify/index.ts';
+} from '../../verify/index.ts';
 import { ownAccount, updateAccount } from '../domain/accounts.ts';
 import { actor, type Actor } from '../domain/actor.ts';
 import {

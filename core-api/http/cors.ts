@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { TokenVariables } from '../../token-service/verify/index.ts';
+import type { TokenVariables } from '../../verify/index.ts';
 
 const ALLOW_HEADERS = [
   'Authorization',

@@ -31,7 +31,7 @@ const OPTIONS: ts.CompilerOptions = {
     tessera: [join(ROOT, 'widgets/index.ts')],
     'tessera/headless': [join(ROOT, 'widgets/headless.ts')],
     'tessera/quote': [join(ROOT, 'widgets/quote/index.ts')],
-    'tessera/verify': [join(ROOT, 'token-service/verify/index.ts')],
+    'tessera/verify': [join(ROOT, 'verify/index.ts')],
     react: [join(STUBS, 'react.d.ts')],
     'react/jsx-runtime': [join(STUBS, 'react-jsx-runtime.d.ts')],
     vue: [join(STUBS, 'vue.d.ts')],

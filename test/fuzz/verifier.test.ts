@@ -15,7 +15,7 @@ import {
   TokenClaims,
   type ErrorCode,
 } from '../../contracts/index.ts';
-import type { VerifiedToken } from '../../token-service/verify/index.ts';
+import type { VerifiedToken } from '../../verify/index.ts';
 import {
   ath,
   claims,

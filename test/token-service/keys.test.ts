@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { createVerifier } from '../../token-service/verify/index.ts';
+import { createVerifier } from '../../verify/index.ts';
 import { Kek } from '../../token-service/kek.ts';
 import { KeyRing } from '../../token-service/keys.ts';
 import { openTokenStore } from '../../token-service/store/sql-store.ts';

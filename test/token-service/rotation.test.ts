@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TesseraError } from '../../contracts/index.ts';
-import { createVerifier, type Verifier } from '../../token-service/verify/index.ts';
+import { createVerifier, type Verifier } from '../../verify/index.ts';
 import { decodeJwt, mintBody, startTestService, type TestService } from './helpers.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { TesseraError } from '../../contracts/v1/errors.ts';
 import type { ErrorCode } from '../../contracts/v1/errors.ts';
-import { isDpopBoundError } from '../../token-service/verify/index.ts';
+import { isDpopBoundError } from '../../verify/index.ts';
 import { dpopProof, fixture, makeDpopKey, ORIGIN, randomId, request } from './helpers.ts';
 import type { DpopKey, Fixture } from './helpers.ts';
 

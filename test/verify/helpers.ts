@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey, JWK, JWTHeaderParameters, JWTPayload } from 'jose';
-import { createVerifier } from '../../token-service/verify/index.ts';
-import type { Verifier, VerifierOptions } from '../../token-service/verify/index.ts';
+import { createVerifier } from '../../verify/index.ts';
+import type { Verifier, VerifierOptions } from '../../verify/index.ts';
 
 export const AUDIENCE = 'https://api.tessera.test';
 export const ORIGIN = 'https://shop.example';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TesseraError } from '../../contracts/v1/errors.ts';
 import type { ErrorCode } from '../../contracts/v1/errors.ts';
-import { createVerifier } from '../../token-service/verify/index.ts';
+import { createVerifier } from '../../verify/index.ts';
 import {
   AUDIENCE,
   claims,

@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { ErrorEnvelope, errorDocUrl } from '../../contracts/v1/errors.ts';
-import { requireToken } from '../../token-service/verify/index.ts';
-import type { TokenEnv } from '../../token-service/verify/index.ts';
+import { requireToken } from '../../verify/index.ts';
+import type { TokenEnv } from '../../verify/index.ts';
 import { dpopProof, fixture, makeDpopKey, ORIGIN, SUBJECT } from './helpers.ts';
 import type { Fixture } from './helpers.ts';
 

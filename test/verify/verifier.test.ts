@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TesseraError } from '../../contracts/v1/errors.ts';
 import type { ErrorCode } from '../../contracts/v1/errors.ts';
-import { createVerifier } from '../../token-service/verify/index.ts';
+import { createVerifier } from '../../verify/index.ts';
 import {
   AUDIENCE,
   CLIENT_ID,

@@ -5,7 +5,7 @@ import { Quote } from '../../contracts/index.ts';
 import { createApiClient } from '../../widgets/core/api-client.ts';
 import { createDpopKey, type DpopKey } from '../../widgets/core/dpop.ts';
 import { TokenManager } from '../../widgets/core/token-manager.ts';
-import { DpopVerifier } from '../../token-service/verify/dpop.ts';
+import { DpopVerifier } from '../../verify/dpop.ts';
 import { ORIGIN, startTestStack, type TestStack } from '../core-api/helpers.ts';
 
 const sha256 = async (text: string) =>

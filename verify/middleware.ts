@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ERROR_CATALOGUE, TesseraError, errorDocUrl } from '../../contracts/v1/errors.ts';
-import type { ErrorCode, ErrorEnvelope } from '../../contracts/v1/errors.ts';
-import type { Scope } from '../../contracts/v1/scopes.ts';
+import { ERROR_CATALOGUE, TesseraError, errorEnvelope } from '../contracts/v1/errors.ts';
+import type { ErrorCode } from '../contracts/v1/errors.ts';
+import type { Scope } from '../contracts/v1/scopes.ts';
 import { DPOP_ALGORITHMS } from './dpop.ts';
 import { isDpopBoundError } from './verifier.ts';
 import type { VerifiedToken, Verifier } from './verifier.ts';
@@ -81,15 +81,7 @@ export function requireToken(verifier: Verifier, ...scopes: Scope[]): Middleware
       const error = caught instanceof TesseraError ? caught : new TesseraError('internal_error');
       c.set('errorCode', error.code);
       const requestId = resolveRequestId(c.get('requestId'), c.req.header('x-request-id'));
-      const envelope: ErrorEnvelope = {
-        error: {
-          code: error.code,
-          message: error.message,
-          request_id: requestId,
-          ...(error.details ? { details: error.details } : {}),
-          doc_url: errorDocUrl(error.code),
-        },
-      };
+      const envelope = errorEnvelope(error.code, error.message, requestId, error.details);
       const presentedScheme = c.req
         .header('authorization')
         ?.trim()

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { errors, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
-import { normaliseOrigin } from '../../contracts/v1/common.ts';
-import { TesseraError } from '../../contracts/v1/errors.ts';
-import { isScope } from '../../contracts/v1/scopes.ts';
-import type { Scope } from '../../contracts/v1/scopes.ts';
-import { MAX_TOKEN_TTL_SECONDS, TokenClaims } from '../../contracts/v1/token.ts';
+import { normaliseOrigin } from '../contracts/v1/common.ts';
+import { TesseraError } from '../contracts/v1/errors.ts';
+import { isScope } from '../contracts/v1/scopes.ts';
+import type { Scope } from '../contracts/v1/scopes.ts';
+import { MAX_TOKEN_TTL_SECONDS, TokenClaims } from '../contracts/v1/token.ts';
 import { DpopVerifier } from './dpop.ts';
 import { KeySet } from './key-set.ts';
 import type { VerifierAlgorithm } from './key-set.ts';

@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint, errors, importJWK, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
-import { TesseraError } from '../../contracts/v1/errors.ts';
+import { TesseraError } from '../contracts/v1/errors.ts';
 
 /** Proof `iat` may lie this far either side of our clock (RFC 9449 leaves the window to us). */
 export const DPOP_IAT_WINDOW_SEC = 60;

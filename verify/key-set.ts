@@ -1,5 +1,5 @@
 import { importJWK } from 'jose';
-import { TesseraError } from '../../contracts/v1/errors.ts';
+import { TesseraError } from '../contracts/v1/errors.ts';
 
 /** The signature algorithms a verifier may be told to accept. Nothing else is ever imported. */
 export type VerifierAlgorithm = 'ES256' | 'EdDSA';
