@@ -41,3 +41,13 @@ export function isHeaderId(value: string | null | undefined): value is string {
 export function isIdempotencyKey(value: string | null | undefined): value is string {
   return typeof value === 'string' && IDEMPOTENCY_KEY_PATTERN.test(value);
 }
+
+/** The values of the sandbox's `Tessera-Simulate` header: each answers as that failure would. */
+export const SIMULATIONS = [
+  'rate_limited',
+  'server_error',
+  'slow',
+  'token_expired',
+  'conflict',
+] as const;
+export type Simulation = (typeof SIMULATIONS)[number];

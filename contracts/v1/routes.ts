@@ -379,7 +379,7 @@ export const CORE_API_ROUTES = {
     tag: 'operations',
     summary: 'Metrics',
     description:
-      'Request counts and latencies by route and status, in the Prometheus text format. No token; keep it off the public network.',
+      'Request counts and latencies by route and status, in the Prometheus text format. Keep it off the public network.',
     auth: false,
     idempotent: false,
     responses: [
