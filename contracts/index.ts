@@ -9,6 +9,7 @@ export * from './v1/account.ts';
 export * from './v1/quote.ts';
 export * from './v1/onboarding.ts';
 export * from './v1/reference.ts';
+export * from './v1/tax-ids.ts';
 export * from './v1/events.ts';
 export * from './v1/routes.ts';
 export const CONTRACT_VERSION = 'v1';
