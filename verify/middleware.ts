@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_CATALOGUE, TesseraError, errorEnvelope } from '../contracts/v1/errors.ts';
 import type { ErrorCode } from '../contracts/v1/errors.ts';
+import { isHeaderId } from '../contracts/v1/headers.ts';
 import type { Scope } from '../contracts/v1/scopes.ts';
 import { DPOP_ALGORITHMS } from './dpop.ts';
 import { isDpopBoundError } from './verifier.ts';
@@ -16,9 +17,6 @@ export interface TokenVariables {
   errorCode?: ErrorCode;
 }
 export type TokenEnv = { Variables: TokenVariables };
-
-/** A client-supplied request id is echoed only if it cannot smuggle anything into logs or headers. */
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const DPOP_CODES: ReadonlySet<ErrorCode> = new Set([
   'dpop_proof_missing',
@@ -104,6 +102,7 @@ export function requireToken(verifier: Verifier, ...scopes: Scope[]): Middleware
 
 function resolveRequestId(fromContext: string | undefined, fromHeader: string | undefined): string {
   if (fromContext) return fromContext;
-  if (fromHeader && SAFE_REQUEST_ID.test(fromHeader)) return fromHeader;
+  // A client-supplied id is echoed only if it cannot smuggle anything into logs or headers.
+  if (isHeaderId(fromHeader)) return fromHeader;
   return randomUUID();
 }

@@ -1,16 +1,14 @@
 import type { MiddlewareHandler } from 'hono';
 import { every } from 'hono/combine';
-import { TesseraError, type Scope } from '../../contracts/index.ts';
+import { TesseraError, isHeaderId, type Scope } from '../../contracts/index.ts';
 import { applyRateLimit } from '../../service-kit/http/instrument.ts';
 import { requireToken } from '../../verify/index.ts';
 import type { CoreAppDeps, CoreEnv } from './context.ts';
 import { simulate } from './simulate.ts';
 
-const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** `X-Tessera-Session` when it is a safe id, else nothing: it ends up in logs and events. */
 export function sessionId(header: string | undefined): string | undefined {
-  return header && SESSION_ID.test(header) ? header : undefined;
+  return isHeaderId(header) ? header : undefined;
 }
 
 /**

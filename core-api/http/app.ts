@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { Scope } from '../../contracts/index.ts';
+import { coreApiRoutes, type CoreApiRoute, type CoreApiRouteId } from '../../contracts/index.ts';
 import { instrument } from '../../service-kit/http/instrument.ts';
 import { actor } from '../domain/actor.ts';
 import { accessGuard, sessionId } from './access.ts';
@@ -17,92 +17,6 @@ import { referenceRoutes } from './routes/reference.ts';
 export type { CoreAppDeps } from './context.ts';
 
 z.config(z.locales.en());
-
-interface RouteEntry {
-  id: string;
-  method: 'GET' | 'POST' | 'PATCH';
-  path: string;
-  /** No token at all, or a widget token with these scopes (none: any valid token). */
-  auth: false | { scopes: readonly Scope[]; linkedAccount: boolean };
-}
-
-const ROUTES: readonly RouteEntry[] = [
-  {
-    id: 'getQuote',
-    method: 'GET',
-    path: '/v1/quotes/:id',
-    auth: { scopes: ['quote:read'], linkedAccount: true },
-  },
-  {
-    id: 'acceptQuote',
-    method: 'POST',
-    path: '/v1/quotes/:id/accept',
-    auth: { scopes: ['quote:accept'], linkedAccount: true },
-  },
-  {
-    id: 'declineQuote',
-    method: 'POST',
-    path: '/v1/quotes/:id/decline',
-    auth: { scopes: ['quote:accept'], linkedAccount: true },
-  },
-  {
-    id: 'startOnboarding',
-    method: 'POST',
-    path: '/v1/onboarding',
-    auth: { scopes: ['onboarding:write'], linkedAccount: true },
-  },
-  {
-    id: 'getOnboarding',
-    method: 'GET',
-    path: '/v1/onboarding/:id',
-    auth: { scopes: ['onboarding:read'], linkedAccount: true },
-  },
-  {
-    id: 'saveOnboardingStep',
-    method: 'PATCH',
-    path: '/v1/onboarding/:id',
-    auth: { scopes: ['onboarding:write'], linkedAccount: true },
-  },
-  {
-    id: 'submitOnboarding',
-    method: 'POST',
-    path: '/v1/onboarding/:id/submit',
-    auth: { scopes: ['onboarding:write'], linkedAccount: true },
-  },
-  {
-    id: 'getAccount',
-    method: 'GET',
-    path: '/v1/accounts/:id',
-    auth: { scopes: ['account:read'], linkedAccount: true },
-  },
-  {
-    id: 'updateAccount',
-    method: 'PATCH',
-    path: '/v1/accounts/:id',
-    auth: { scopes: ['account:write'], linkedAccount: true },
-  },
-  {
-    id: 'listCountries',
-    method: 'GET',
-    path: '/v1/reference/countries',
-    auth: { scopes: [], linkedAccount: false },
-  },
-  {
-    id: 'listCurrencies',
-    method: 'GET',
-    path: '/v1/reference/currencies',
-    auth: { scopes: [], linkedAccount: false },
-  },
-  {
-    id: 'listEvents',
-    method: 'GET',
-    path: '/v1/events',
-    auth: { scopes: [], linkedAccount: false },
-  },
-  { id: 'health', method: 'GET', path: '/healthz', auth: false },
-  { id: 'ready', method: 'GET', path: '/readyz', auth: false },
-  { id: 'metrics', method: 'GET', path: '/metrics', auth: false },
-];
 
 export function createCoreApp(deps: CoreAppDeps): Hono<CoreEnv> {
   const app = new Hono<CoreEnv>();
@@ -121,7 +35,7 @@ export function createCoreApp(deps: CoreAppDeps): Hono<CoreEnv> {
     });
   };
   const kit: RouteKit = { deps, actorOf, mutate: idempotentMutations(deps.store, actorOf) };
-  const handlers: Record<string, RouteHandler> = {
+  const handlers: Record<CoreApiRouteId, RouteHandler> = {
     ...quoteRoutes(kit),
     ...onboardingRoutes(kit),
     ...accountRoutes(kit),
@@ -129,17 +43,18 @@ export function createCoreApp(deps: CoreAppDeps): Hono<CoreEnv> {
     ...eventRoutes(kit),
     ...operationRoutes(kit),
   };
-  mountRoutes(app, ROUTES, handlers, accessGuard(deps));
+  mountRoutes(app, coreApiRoutes(), handlers, accessGuard(deps));
   return app;
 }
 
 /**
- * Serves each route with the handler of its id, behind the guard its `auth` asks for. A route
+ * Serves each route of the contracts' table (method, path, scopes) with the handler of its id,
+ * behind the guard its `auth` asks for, with the `Cache-Control` its answer declares. A route
  * without a handler, or a handler without a route, is a wiring mistake: refused at startup.
  */
 export function mountRoutes(
   app: Hono<CoreEnv>,
-  routes: readonly RouteEntry[],
+  routes: readonly CoreApiRoute[],
   handlers: Readonly<Record<string, RouteHandler>>,
   guard: ReturnType<typeof accessGuard>,
 ): void {
@@ -151,9 +66,16 @@ export function mountRoutes(
       `core API routes and handlers differ: no handler for [${unhandled.join(', ')}], no route for [${unrouted.join(', ')}]`,
     );
   for (const route of routes) {
-    const handler = handlers[route.id]!;
-    const method = route.method.toLowerCase() as 'get' | 'post' | 'patch';
-    if (route.auth === false) app[method](route.path, handler);
-    else app[method](route.path, guard(route.auth.scopes, route.auth.linkedAccount), handler);
+    const handle = handlers[route.id]!;
+    const cacheControl = route.responses.find((response) => response.cacheControl)?.cacheControl;
+    const handler: RouteHandler = cacheControl
+      ? (c) => {
+          c.header('Cache-Control', cacheControl);
+          return handle(c);
+        }
+      : handle;
+    if (route.auth === false) app.on(route.method, route.path, handler);
+    else
+      app.on(route.method, route.path, guard(route.auth.scopes, route.auth.linkedAccount), handler);
   }
 }

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type * as z from 'zod/mini';
-import { TesseraError } from '../../contracts/index.ts';
+import {
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  TesseraError,
+  isIdempotencyKey,
+} from '../../contracts/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { CoreRepo, CoreStore } from '../store/types.ts';
 import { etag } from './preconditions.ts';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,255}$/;
 
 /** What a mutation answers: stored with its key, so a retry gets the same answer. */
 export interface MutationOutcome {
@@ -33,10 +35,10 @@ export function idempotentMutations<C extends Context>(
   return async (c, run) => {
     const key = c.req.header('idempotency-key');
     if (!key) throw new TesseraError('idempotency_key_required');
-    if (!IDEMPOTENCY_KEY.test(key))
+    if (!isIdempotencyKey(key))
       throw new TesseraError(
         'validation_failed',
-        '`Idempotency-Key` must be 1–255 characters of A–Z, a–z, 0–9, . _ : -',
+        `\`Idempotency-Key\` must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} characters of A–Z, a–z, 0–9, . _ : -`,
         {
           fields: [
             {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { TesseraError, type ErrorCode } from '../../contracts/index.ts';
+import { TesseraError, isHeaderId, type ErrorCode } from '../../contracts/index.ts';
 import type { Logger } from '../log.ts';
 import type { RateDecision } from '../rate-limit.ts';
 import { requestIdOf, sendError } from './errors.ts';
@@ -44,8 +44,6 @@ export type CommonVariables = {
   logMessage?: string;
 };
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export function instrument<E extends { Variables: CommonVariables }>(
   app: Hono<E>,
   log: Logger,
@@ -54,7 +52,7 @@ export function instrument<E extends { Variables: CommonVariables }>(
   // Request id in (when well-formed), echoed out, on every log line; then one access-log line.
   app.use(async (c, next) => {
     const incoming = c.req.header('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = isHeaderId(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     c.header('X-Request-Id', requestId);
     const started = performance.now();

@@ -1,13 +1,5 @@
-import * as z from 'zod/mini';
-import { EventPage, TesseraError } from '../../../contracts/index.ts';
+import { EventPage, EventsQuery, TesseraError } from '../../../contracts/index.ts';
 import { send, type RouteHandler, type RouteKit } from '../context.ts';
-
-const EventsQuery = z.strictObject({
-  after: z.optional(
-    z.string().check(z.regex(/^\d{1,15}$/, 'must be a cursor from this feed (a whole number)')),
-  ),
-  limit: z.optional(z.string().check(z.regex(/^(?:[1-9]\d?|100)$/, 'must be 1–100'))),
-});
 
 export function eventRoutes({ deps, actorOf }: RouteKit) {
   return {

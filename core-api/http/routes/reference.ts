@@ -4,13 +4,8 @@ import { send, type RouteHandler } from '../context.ts';
 
 export function referenceRoutes() {
   return {
-    listCountries: (c) => {
-      c.header('Cache-Control', 'private, max-age=3600');
-      return send(c, CountryList, { data: [...COUNTRIES] });
-    },
-    listCurrencies: (c) => {
-      c.header('Cache-Control', 'private, max-age=3600');
-      return send(c, CurrencyList, { data: [...CURRENCIES] });
-    },
+    // Their Cache-Control comes from the route table, with the rest of what they answer.
+    listCountries: (c) => send(c, CountryList, { data: [...COUNTRIES] }),
+    listCurrencies: (c) => send(c, CurrencyList, { data: [...CURRENCIES] }),
   } satisfies Record<string, RouteHandler>;
 }
