@@ -1,6 +1,6 @@
 /**
  * docs/errors.md is generated from the one catalogue in contracts/, so the two cannot drift:
- * `npm run docs` rewrites it, and test/docs.test.ts fails when it is out of date.
+ * `npm run docs` rewrites it, and test/docs/errors-doc.test.ts fails when it is out of date.
  */
 import { writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';

@@ -1,7 +1,7 @@
 /**
- * docs/api/openapi.json is generated from the contracts' route table, zod schemas and error catalogue, so the API
- * reference cannot drift from what the code validates: `npm run docs` rewrites it, and
- * test/docs/openapi.test.ts fails when it is out of date.
+ * docs/api/openapi.json is generated from the contracts' route table, zod schemas and error
+ * catalogue, so the API reference cannot drift from what the code validates: `npm run docs`
+ * rewrites it, and test/docs/openapi.test.ts fails when it is out of date.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';

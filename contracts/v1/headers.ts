@@ -10,27 +10,18 @@ export const HEADER_ID_MAX_LENGTH = 128;
 /** Longer than a header id: clients often build keys from several ids joined together. */
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
-/** A request, session or correlation id: 1–128 of `A–Z a–z 0–9 . _ : -`. */
-export const HEADER_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-/** An `Idempotency-Key`: 1–255 of `A–Z a–z 0–9 . _ : -`. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
+/** `^[A-Za-z0-9._:-]{1,max}$` */
+const safeId = (max: number) => new RegExp(`^[A-Za-z0-9._:-]{1,${max}}$`);
+const safeIdSchema = (pattern: RegExp, max: number) =>
+  z.string().check(z.regex(pattern, `must be 1–${max} characters of A–Z, a–z, 0–9, . _ : -`));
 
-export const HeaderId = z
-  .string()
-  .check(
-    z.regex(
-      HEADER_ID_PATTERN,
-      `must be 1–${HEADER_ID_MAX_LENGTH} characters of A–Z, a–z, 0–9, . _ : -`,
-    ),
-  );
-export const IdempotencyKey = z
-  .string()
-  .check(
-    z.regex(
-      IDEMPOTENCY_KEY_PATTERN,
-      `must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} characters of A–Z, a–z, 0–9, . _ : -`,
-    ),
-  );
+/** A request, session or correlation id: 1–128 of `A–Z a–z 0–9 . _ : -`. */
+export const HEADER_ID_PATTERN = safeId(HEADER_ID_MAX_LENGTH);
+/** An `Idempotency-Key`: 1–255 of `A–Z a–z 0–9 . _ : -`. */
+export const IDEMPOTENCY_KEY_PATTERN = safeId(IDEMPOTENCY_KEY_MAX_LENGTH);
+
+export const HeaderId = safeIdSchema(HEADER_ID_PATTERN, HEADER_ID_MAX_LENGTH);
+export const IdempotencyKey = safeIdSchema(IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_MAX_LENGTH);
 
 /** Whether a header value (absent as `undefined` or `null`) is a safe request/session/correlation id. */
 export function isHeaderId(value: string | null | undefined): value is string {

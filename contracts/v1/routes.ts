@@ -103,6 +103,41 @@ const accountId: RouteParam = {
     "An account id: the token's `sub`. Any other id, or an account not linked to the token's partner, answers `404`.",
 };
 const REFERENCE_CACHE = 'private, max-age=3600';
+const ANY_TOKEN: RouteAuth = { scopes: [], linkedAccount: false };
+const own = (scope: Scope): RouteAuth => ({ scopes: [scope], linkedAccount: true });
+/** An answer that is the resource at its version, sent with its `ETag`. */
+const resource = (
+  description: string,
+  schema: z.ZodMiniType,
+  status: 200 | 201 = 200,
+): RouteResponse => ({ status, description, schema, etag: true });
+/** A `PATCH`: a JSON body, run once per `Idempotency-Key`, only against the version read. */
+const patch = (schema: z.ZodMiniType) =>
+  ({ body: { kind: 'json', schema }, idempotent: true, ifMatch: 'required' }) as const;
+
+/** Accepting and declining differ only in the verb, the body and the event written. */
+function quoteDecision<Verb extends 'accept' | 'decline'>(
+  verb: Verb,
+  done: string,
+  body: z.ZodMiniType,
+) {
+  const Verb = verb[0]!.toUpperCase() + verb.slice(1);
+  return {
+    id: `${verb}Quote` as const,
+    method: 'POST',
+    path: `/v1/quotes/:id/${verb}` as const,
+    tag: 'quotes',
+    summary: `${Verb} a quote`,
+    description: `${Verb}s an open quote and writes a \`quote.${done}\` event. An expired quote is \`409 quote_expired\`; an accepted or declined one \`409 quote_not_open\`.`,
+    auth: own('quote:accept'),
+    params: { id: quoteId },
+    body: { kind: 'json', schema: body },
+    idempotent: true,
+    ifMatch: 'optional',
+    responses: [{ status: 200, description: `The ${done} quote.`, schema: Quote, etag: true }],
+    errors: ['not_found', 'version_conflict', 'quote_expired', 'quote_not_open'],
+  } as const satisfies CoreApiRoute;
+}
 
 export const CORE_API_ROUTES = {
   getQuote: {
@@ -113,44 +148,14 @@ export const CORE_API_ROUTES = {
     summary: 'Read a quote',
     description:
       'An open quote past `valid_until` reads as `expired`. Another account’s quote is `404`, never `403`.',
-    auth: { scopes: ['quote:read'], linkedAccount: true },
+    auth: own('quote:read'),
     params: { id: quoteId },
     idempotent: false,
-    responses: [{ status: 200, description: 'The quote.', schema: Quote, etag: true }],
+    responses: [resource('The quote.', Quote)],
     errors: ['not_found'],
   },
-  acceptQuote: {
-    id: 'acceptQuote',
-    method: 'POST',
-    path: '/v1/quotes/:id/accept',
-    tag: 'quotes',
-    summary: 'Accept a quote',
-    description:
-      'Accepts an open quote and writes a `quote.accepted` event. An expired quote is `409 quote_expired`; an accepted or declined one `409 quote_not_open`.',
-    auth: { scopes: ['quote:accept'], linkedAccount: true },
-    params: { id: quoteId },
-    body: { kind: 'json', schema: QuoteAccept },
-    idempotent: true,
-    ifMatch: 'optional',
-    responses: [{ status: 200, description: 'The accepted quote.', schema: Quote, etag: true }],
-    errors: ['not_found', 'version_conflict', 'quote_expired', 'quote_not_open'],
-  },
-  declineQuote: {
-    id: 'declineQuote',
-    method: 'POST',
-    path: '/v1/quotes/:id/decline',
-    tag: 'quotes',
-    summary: 'Decline a quote',
-    description:
-      'Declines an open quote and writes a `quote.declined` event. An expired quote is `409 quote_expired`; an accepted or declined one `409 quote_not_open`.',
-    auth: { scopes: ['quote:accept'], linkedAccount: true },
-    params: { id: quoteId },
-    body: { kind: 'json', schema: QuoteDecline },
-    idempotent: true,
-    ifMatch: 'optional',
-    responses: [{ status: 200, description: 'The declined quote.', schema: Quote, etag: true }],
-    errors: ['not_found', 'version_conflict', 'quote_expired', 'quote_not_open'],
-  },
+  acceptQuote: quoteDecision('accept', 'accepted', QuoteAccept),
+  declineQuote: quoteDecision('decline', 'declined', QuoteDecline),
   startOnboarding: {
     id: 'startOnboarding',
     method: 'POST',
@@ -159,22 +164,12 @@ export const CORE_API_ROUTES = {
     summary: "Start or resume the token subject's onboarding",
     description:
       'Answers the application in progress for the token’s account (`200`), or starts one (`201`). Takes no body (or `{}`).',
-    auth: { scopes: ['onboarding:write'], linkedAccount: true },
+    auth: own('onboarding:write'),
     body: { kind: 'empty' },
     idempotent: true,
     responses: [
-      {
-        status: 200,
-        description: 'The application in progress, resumed.',
-        schema: OnboardingApplication,
-        etag: true,
-      },
-      {
-        status: 201,
-        description: 'A new application.',
-        schema: OnboardingApplication,
-        etag: true,
-      },
+      resource('The application in progress, resumed.', OnboardingApplication),
+      resource('A new application.', OnboardingApplication, 201),
     ],
     errors: ['not_found'],
   },
@@ -185,17 +180,10 @@ export const CORE_API_ROUTES = {
     tag: 'onboarding',
     summary: 'Read an onboarding application',
     description: 'Includes the draft values saved so far and which steps are complete.',
-    auth: { scopes: ['onboarding:read'], linkedAccount: true },
+    auth: own('onboarding:read'),
     params: { id: onboardingId },
     idempotent: false,
-    responses: [
-      {
-        status: 200,
-        description: 'The application.',
-        schema: OnboardingApplication,
-        etag: true,
-      },
-    ],
+    responses: [resource('The application.', OnboardingApplication)],
     errors: ['not_found'],
   },
   saveOnboardingStep: {
@@ -206,18 +194,11 @@ export const CORE_API_ROUTES = {
     summary: 'Save a step as a draft',
     description:
       "Saves any subset of one step's fields, merged into what was saved; only the fields sent are validated. A submitted application is read-only (`409 onboarding_submitted`).",
-    auth: { scopes: ['onboarding:write'], linkedAccount: true },
+    auth: own('onboarding:write'),
     params: { id: onboardingId },
-    body: { kind: 'json', schema: OnboardingPatch },
-    idempotent: true,
-    ifMatch: 'required',
+    ...patch(OnboardingPatch),
     responses: [
-      {
-        status: 200,
-        description: 'The application with the step saved, at its new version.',
-        schema: OnboardingApplication,
-        etag: true,
-      },
+      resource('The application with the step saved, at its new version.', OnboardingApplication),
     ],
     errors: ['not_found', 'precondition_required', 'version_conflict', 'onboarding_submitted'],
   },
@@ -229,19 +210,12 @@ export const CORE_API_ROUTES = {
     summary: 'Submit an onboarding application',
     description:
       'Validates every step, marks the application `submitted`, carries its values into the account and writes `onboarding.submitted` and `account.updated` events. Missing or invalid steps: `422 onboarding_incomplete` with `details.fields`. Takes no body (or `{}`).',
-    auth: { scopes: ['onboarding:write'], linkedAccount: true },
+    auth: own('onboarding:write'),
     params: { id: onboardingId },
     body: { kind: 'empty' },
     idempotent: true,
     ifMatch: 'optional',
-    responses: [
-      {
-        status: 200,
-        description: 'The submitted application.',
-        schema: OnboardingApplication,
-        etag: true,
-      },
-    ],
+    responses: [resource('The submitted application.', OnboardingApplication)],
     errors: ['not_found', 'version_conflict', 'onboarding_submitted', 'onboarding_incomplete'],
   },
   getAccount: {
@@ -251,10 +225,10 @@ export const CORE_API_ROUTES = {
     tag: 'accounts',
     summary: 'Read the account',
     description: "Only the token's own account, and only when it is linked to the token's partner.",
-    auth: { scopes: ['account:read'], linkedAccount: true },
+    auth: own('account:read'),
     params: { id: accountId },
     idempotent: false,
-    responses: [{ status: 200, description: 'The account.', schema: Account, etag: true }],
+    responses: [resource('The account.', Account)],
     errors: ['not_found'],
   },
   updateAccount: {
@@ -265,19 +239,10 @@ export const CORE_API_ROUTES = {
     summary: 'Update the account',
     description:
       'Changes the fields sent; writes an `account.updated` event. Country, region, currency and tax id are checked against the reference data.',
-    auth: { scopes: ['account:write'], linkedAccount: true },
+    auth: own('account:write'),
     params: { id: accountId },
-    body: { kind: 'json', schema: AccountUpdate },
-    idempotent: true,
-    ifMatch: 'required',
-    responses: [
-      {
-        status: 200,
-        description: 'The account at its new version.',
-        schema: Account,
-        etag: true,
-      },
-    ],
+    ...patch(AccountUpdate),
+    responses: [resource('The account at its new version.', Account)],
     errors: ['not_found', 'precondition_required', 'version_conflict'],
   },
   listCountries: {
@@ -287,7 +252,7 @@ export const CORE_API_ROUTES = {
     tag: 'reference',
     summary: 'List supported countries',
     description: 'Any valid token may read reference data.',
-    auth: { scopes: [], linkedAccount: false },
+    auth: ANY_TOKEN,
     idempotent: false,
     responses: [
       {
@@ -307,7 +272,7 @@ export const CORE_API_ROUTES = {
     tag: 'reference',
     summary: 'List supported currencies',
     description: 'Any valid token may read reference data.',
-    auth: { scopes: [], linkedAccount: false },
+    auth: ANY_TOKEN,
     idempotent: false,
     responses: [
       {
@@ -328,7 +293,7 @@ export const CORE_API_ROUTES = {
     summary: 'Read the event feed',
     description:
       "The partner's domain events (`quote.accepted`, `quote.declined`, `onboarding.submitted`, `account.updated`), oldest first, cursor-paginated; a widget token reads those of its own account. Any valid token of the partner.",
-    auth: { scopes: [], linkedAccount: false },
+    auth: ANY_TOKEN,
     query: {
       after: {
         schema: eventsAfter,

@@ -1,14 +1,10 @@
 import type { Context } from 'hono';
-import { TesseraError, type TokenClaims } from '../../contracts/index.ts';
-
-export const SIMULATIONS = [
-  'rate_limited',
-  'server_error',
-  'slow',
-  'token_expired',
-  'conflict',
-] as const;
-type Simulation = (typeof SIMULATIONS)[number];
+import {
+  SIMULATIONS,
+  TesseraError,
+  type Simulation,
+  type TokenClaims,
+} from '../../contracts/index.ts';
 
 /**
  * The sandbox switch: `Tessera-Simulate: <failure>` answers as that failure would, so integrators
