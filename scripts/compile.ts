@@ -107,7 +107,7 @@ function rewriteSpecifiers<T extends ts.SourceFile | ts.Bundle>(
         }
         return ts.visitEachChild(node, visit, context);
       };
-      return ts.visitEachChild(root, visit, context) as T;
+      return ts.visitEachChild(root, visit, context);
     };
   };
 }
