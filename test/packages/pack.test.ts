@@ -193,12 +193,12 @@ describe('the packages, packed and installed in a project of their own', () => {
       const paths = entry.files.map((file) => file.path);
       const stray = paths.filter(
         (path) =>
-          path !== 'package.json' &&
+          !['package.json', 'README.md'].includes(path) &&
           !/^dist\/.+\.(js|d\.ts)$/.test(path) &&
           // Browser code only: the widgets' bundles keep their maps for partners' debuggers.
           !(name === '@tessera/widgets' && /^dist\/.+\.js\.map$/.test(path)),
       );
-      assert.deepEqual(stray, [], `${name} ships only dist/*.js and *.d.ts`);
+      assert.deepEqual(stray, [], `${name} ships only dist/*.js, *.d.ts and its README`);
       assert.ok(
         paths.every(
           (path) => !/\.(test|stories|spec)\.|(^|\/)(test|stories|\.storybook)\//.test(path),
