@@ -20,7 +20,8 @@ export function libraryEntries(root = ROOT): Record<string, string> {
 }
 
 /**
- * The builds of `npm run build`, into one directory:
+ * The builds of the browser library for a page without a bundler (`buildLibrary()` in
+ * scripts/build.ts: the bundle benchmark and the CSP test), into one directory:
  *
  * - `tessera.js` on its own: one file with every widget, Lit and the runtime, and each
  *   non-English catalogue a chunk loaded on first use. Built apart from the per-widget entries,
@@ -132,8 +133,8 @@ export interface LibraryBuild {
 /**
  * Shared chunks named for what they hold, not for whichever module came first: `quote.de` (a
  * catalogue), `quote` (a widget's element), `quote.controller` (its headless part, shared with
- * `headless.js`), `elements` (the element base every widget uses, and Lit where it is bundled), `runtime` (the API
- * client, tokens and zod), else the bundler's own name.
+ * `headless.js`), `elements` (the element base every widget uses, and Lit where it is bundled),
+ * `runtime` (the API client, tokens and zod), else the bundler's own name.
  */
 function chunkFileName(chunk: {
   name: string;
@@ -206,9 +207,9 @@ export function libraryConfig(build: LibraryBuild): InlineConfig {
   };
 }
 
-// `npm run build` (scripts/build.ts) runs the three builds of `libraryBuilds()` and the type
-// declarations; `vite build` alone makes `tessera.js`, `--mode entries` the per-widget entries and
-// `--mode iife` `tessera.iife.js`.
+// `npm run build` (scripts/build.ts) runs `packageBuilds()` and the type declarations into
+// widgets/dist; `vite build` alone makes the self-contained `tessera.js` of `libraryBuilds()`,
+// `--mode entries` its per-widget entries and `--mode iife` `tessera.iife.js` (into dist/).
 export default defineConfig(({ mode }) => {
   const [bundle, perWidget, iife] = libraryBuilds();
   const build = mode === 'iife' ? iife : mode === 'entries' ? perWidget : bundle;
