@@ -1,6 +1,54 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The house's dependency arrows (docs/architecture.md draws them, test/lint/boundaries.test.ts
+ * holds the drawing to this table): `contracts/` is the floor, `verify/` and `service-kit/` stand
+ * on it alone, the two services stand on those and never on each other, `widgets/` stands on
+ * `contracts/` alone. Imports are relative, so a forbidden area
+ * is recognised by its top-level folder name anywhere in the specifier (`../../token-service/…`).
+ */
+const AREAS = [
+  'contracts',
+  'verify',
+  'service-kit',
+  'token-service',
+  'core-api',
+  'widgets',
+  'bin',
+  'demo',
+  'stories',
+  'scripts',
+  'bench',
+  'test',
+];
+const OURS_BUT = (...allowed) => AREAS.filter((area) => !allowed.includes(area));
+/** Which of our areas each area may not import. */
+export const FORBIDDEN_IMPORTS = {
+  contracts: OURS_BUT('contracts'),
+  verify: OURS_BUT('verify', 'contracts'),
+  'service-kit': OURS_BUT('service-kit', 'contracts'),
+  'token-service': OURS_BUT('token-service', 'contracts', 'verify', 'service-kit'),
+  'core-api': OURS_BUT('core-api', 'contracts', 'verify', 'service-kit'),
+  widgets: OURS_BUT('widgets', 'contracts'),
+};
+const boundaries = Object.entries(FORBIDDEN_IMPORTS).map(([area, forbidden]) => ({
+  files: [`${area}/**/*.ts`, `${area}/**/*.js`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^\\.{1,2}/(?:\\.\\./)*(?:${forbidden.join('|')})(?:/|$)`,
+            message: `${area}/ may not import this area (docs/architecture.md: the dependency arrows).`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -31,6 +79,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  ...boundaries,
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -4,11 +4,10 @@ import { coreApiConfig } from '../core-api/config.ts';
 import { seedDemo, type SeedResult } from '../core-api/seed.ts';
 import { startCoreApi, type RunningCoreApi } from '../core-api/server.ts';
 import { SCOPES } from '../contracts/index.ts';
+import { envInt } from '../service-kit/env.ts';
 import { tokenServiceConfig } from '../token-service/config.ts';
-import { createLogger } from '../token-service/log.ts';
 import { startTokenService, type RunningTokenService } from '../token-service/server.ts';
 import { startDemoSite, type DemoSite } from '../demo/site.ts';
-import { envInt } from '../token-service/config.ts';
 
 /** What the first start created, so that later starts resume with the same partner and data. */
 export interface DemoState {
@@ -52,10 +51,7 @@ export async function startStack(
 ): Promise<Stack> {
   const env = opts.env ?? process.env;
   const tsConfig = tokenServiceConfig({ dataDir: opts.dataDir, port: opts.tokenServicePort }, env);
-  const tokenService = await startTokenService(
-    tsConfig,
-    createLogger(tsConfig.logLevel, 1, 'token-service'),
-  );
+  const tokenService = await startTokenService(tsConfig);
   let coreApi: RunningCoreApi | null = null;
   let site: DemoSite | null = null;
   try {
@@ -70,7 +66,7 @@ export async function startStack(
       .then((text) => JSON.parse(text) as DemoState)
       .catch(() => null);
     if (!demo) {
-      const { partner, key } = await tokenService.core.partners.create({
+      const { partner, key } = await tokenService.state.partners.create({
         name: 'Demo Shop',
         mode: 'test',
         origins: demoOrigins(DEMO_PORT),
@@ -123,9 +119,9 @@ async function allowSiteOrigins(
   partnerId: string,
   port: number,
 ): Promise<void> {
-  const { partner } = await tokenService.core.partners.show(partnerId);
+  const { partner } = await tokenService.state.partners.show(partnerId);
   const wanted = [...new Set([...demoOrigins(DEMO_PORT), ...demoOrigins(port)])];
   const same =
     wanted.length === partner.origins.length && wanted.every((o) => partner.origins.includes(o));
-  if (!same) await tokenService.core.partners.update(partnerId, { origins: wanted });
+  if (!same) await tokenService.state.partners.update(partnerId, { origins: wanted });
 }

@@ -1,5 +1,6 @@
 /** The canonical data model, v1. Imports nothing of ours; everything else imports it. */
 export * from './v1/common.ts';
+export * from './v1/headers.ts';
 export * from './v1/scopes.ts';
 export * from './v1/errors.ts';
 export * from './v1/token.ts';
@@ -8,5 +9,7 @@ export * from './v1/account.ts';
 export * from './v1/quote.ts';
 export * from './v1/onboarding.ts';
 export * from './v1/reference.ts';
+export * from './v1/tax-ids.ts';
 export * from './v1/events.ts';
+export * from './v1/routes.ts';
 export const CONTRACT_VERSION = 'v1';

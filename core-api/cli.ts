@@ -1,18 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ErrorEnvelope, PartnerId, TesseraError } from '../contracts/index.ts';
-import { processAlive } from '../token-service/lock.ts';
-import { readAdminToken } from '../token-service/server.ts';
+import { portOption, type CliIo } from '../service-kit/cli.ts';
+import { untilSignalled } from '../service-kit/http/listen.ts';
+import { readLiveAdvert } from '../service-kit/lock.ts';
+import { readAdminToken } from '../service-kit/stack.ts';
 import { coreApiConfig, type CoreApiConfig } from './config.ts';
 import { seedDemo, type SeedResult } from './seed.ts';
-import { coreAdvertPath, openCore, startCoreApi } from './server.ts';
-
-interface Io {
-  print: (command: Command, value: unknown, human: () => string) => void;
-  globals: (command: Command) => { dataDir?: string };
-  port: (value: string) => number;
-}
+import { startCoreApi } from './server.ts';
+import { coreAdvertPath, openCoreApiStore } from './state.ts';
 
 /** Seeds through the running core API when it holds the embedded database, else directly. */
 export async function seed(config: CoreApiConfig, partnerId: string): Promise<SeedResult> {
@@ -24,10 +20,8 @@ export async function seed(config: CoreApiConfig, partnerId: string): Promise<Se
       { fields: [{ path: 'partner', code: 'invalid_format', message: 'not a partner id' }] },
     );
   if (!config.databaseUrl) {
-    const advert = await readFile(coreAdvertPath(config.dataDir), 'utf8')
-      .then((text) => JSON.parse(text) as { pid: number; url: string })
-      .catch(() => null);
-    if (advert && processAlive(advert.pid)) {
+    const advert = await readLiveAdvert(coreAdvertPath(config.dataDir));
+    if (advert) {
       const response = await fetch(`${advert.url}/admin/v1/seed`, {
         method: 'POST',
         headers: {
@@ -44,7 +38,7 @@ export async function seed(config: CoreApiConfig, partnerId: string): Promise<Se
         : new TesseraError('internal_error', `The core API answered ${response.status}.`);
     }
   }
-  const core = await openCore(config);
+  const core = await openCoreApiStore(config);
   try {
     return await seedDemo(core.store, { partnerId });
   } finally {
@@ -52,7 +46,8 @@ export async function seed(config: CoreApiConfig, partnerId: string): Promise<Se
   }
 }
 
-export function coreApiCommands(program: Command, io: Io): void {
+/** `tessera core-api start`, `tessera core-api seed`. */
+export function coreApiCommands(program: Command, io: CliIo): void {
   const coreApi = program
     .command('core-api')
     .description('the reference core API (sandbox) the widgets call');
@@ -63,7 +58,7 @@ export function coreApiCommands(program: Command, io: Io): void {
       new Option(
         '--port <port>',
         'port to listen on (default 4100, env TESSERA_CORE_API_PORT)',
-      ).argParser(io.port),
+      ).argParser(portOption),
     )
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option(
@@ -88,11 +83,7 @@ export function coreApiCommands(program: Command, io: Io): void {
           () =>
             `Core API on ${api.url} (trusting ${config.tokenServiceUrl}, data in ${config.dataDir}). Ctrl-C stops it.`,
         );
-        await new Promise<void>((resolve) => {
-          const stop = () => void api.close().then(resolve);
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
+        await untilSignalled(() => api.close());
       },
     );
   coreApi

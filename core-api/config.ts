@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { dataDir, envInt } from '../token-service/config.ts';
+import { dataDir, envInt } from '../service-kit/env.ts';
 
 export interface CoreApiConfig {
   dataDir: string;

@@ -8,7 +8,7 @@ import {
   TesseraError,
 } from '../contracts/index.ts';
 import type { LineItem } from '../contracts/index.ts';
-import { randomAlnum } from '../token-service/ids.ts';
+import { randomAlnum } from '../service-kit/ids.ts';
 import { currencyByCode, regionBelongsTo, validateTaxId } from './reference-data.ts';
 import type { CoreStore } from './store/types.ts';
 

@@ -1,57 +1,32 @@
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { PartnerId } from '../contracts/index.ts';
+import { bearer, isAdmin } from '../service-kit/http/auth.ts';
+import { readJson } from '../service-kit/http/body.ts';
+import { sendError } from '../service-kit/http/errors.ts';
 import {
   createHttpMetrics,
   instrument,
   type CommonVariables,
-} from '../token-service/http/common.ts';
-import { bearer, isAdmin, readJson, sendError } from '../token-service/http/errors.ts';
-import { acquireLock } from '../token-service/lock.ts';
-import { createLogger, type Logger } from '../token-service/log.ts';
-import { PartnerRateLimiter } from '../token-service/rate-limit.ts';
-import { connectRedis, listen, loadAdminToken } from '../token-service/server.ts';
+} from '../service-kit/http/instrument.ts';
+import { boundUrl, closeServer, listen } from '../service-kit/http/listen.ts';
+import { removeAdvert, writeAdvert } from '../service-kit/lock.ts';
+import { createLogger, type Logger } from '../service-kit/log.ts';
+import { PartnerRateLimiter } from '../service-kit/rate-limit.ts';
+import { connectRedis, type Redis } from '../service-kit/redis.ts';
+import { loadAdminToken } from '../service-kit/stack.ts';
 import { createVerifier, type Verifier } from '../verify/index.ts';
-import { coreStateDir, type CoreApiConfig } from './config.ts';
+import type { CoreApiConfig } from './config.ts';
 import { discover } from './discovery.ts';
 import { createCoreApp } from './http/app.ts';
 import { seedDemo } from './seed.ts';
-import { openCoreStore } from './store/sql-store.ts';
+import { coreAdvertPath, openCoreApiStore } from './state.ts';
 import type { CoreStore } from './store/types.ts';
 
+export const CORE_API_SERVICE_NAME = 'core-api';
+
 export const IDEMPOTENCY_RETENTION_MS = 48 * 3600_000;
-
-export const coreAdvertPath = (root: string) => join(coreStateDir(root), 'service.json');
-
-/** The core API's store, locked when embedded (one process per PGlite directory). */
-export async function openCore(
-  config: CoreApiConfig,
-): Promise<{ store: CoreStore; close(): Promise<void> }> {
-  const dir = coreStateDir(config.dataDir);
-  await mkdir(dir, { recursive: true });
-  const release = config.databaseUrl
-    ? () => Promise.resolve()
-    : await acquireLock(join(dir, 'lock'), `The core API's embedded database in ${dir}`);
-  try {
-    const store = await openCoreStore({
-      databaseUrl: config.databaseUrl,
-      dataDir: join(dir, 'db'),
-    });
-    return {
-      store,
-      async close() {
-        await store.close();
-        await release();
-      },
-    };
-  } catch (error) {
-    await release();
-    throw error;
-  }
-}
 
 export interface RunningCoreApi {
   url: string;
@@ -63,14 +38,14 @@ const SeedBody = z.strictObject({ partner_id: PartnerId });
 
 export async function startCoreApi(
   config: CoreApiConfig,
-  log: Logger = createLogger(config.logLevel, 1, 'core-api'),
+  log: Logger = createLogger(CORE_API_SERVICE_NAME, { level: config.logLevel }),
   /** Replaces the token verifier; only `bench:core-api` does, to measure what verification costs. */
   overrides: { verifier?: (issuer: string) => Verifier } = {},
 ): Promise<RunningCoreApi> {
   const metadata = await discover(config.tokenServiceUrl, config.discoveryTimeoutMs, (problem) =>
     log.info({ token_service: config.tokenServiceUrl, problem }, 'waiting for the token service'),
   );
-  const core = await openCore(config);
+  const core = await openCoreApiStore(config);
   const verifier =
     overrides.verifier?.(metadata.issuer) ??
     createVerifier({
@@ -79,7 +54,7 @@ export async function startCoreApi(
       jwksUrl: metadata.jwks_uri,
       revocationsUrl: metadata.tessera_revocations_uri,
     });
-  let redis: Awaited<ReturnType<typeof connectRedis>> | null = null;
+  let redis: Redis | null = null;
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
   } catch (error) {
@@ -133,11 +108,8 @@ export async function startCoreApi(
     await core.close();
     throw error;
   }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  if (!config.databaseUrl)
-    await writeFile(coreAdvertPath(config.dataDir), JSON.stringify({ pid: process.pid, url }));
+  const { url } = boundUrl(server, config.host, config.port);
+  if (!config.databaseUrl) await writeAdvert(coreAdvertPath(config.dataDir), url);
   void verifier.warmUp();
   // Idempotency keys are promised for at least 24 h; they are dropped after 48 h, hourly.
   const prune = setInterval(() => {
@@ -165,11 +137,10 @@ export async function startCoreApi(
     close: () =>
       (closing ??= (async () => {
         clearInterval(prune);
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await closeServer(server);
         verifier.close();
         redis?.disconnect();
-        if (!config.databaseUrl)
-          await unlink(coreAdvertPath(config.dataDir)).catch(() => undefined);
+        if (!config.databaseUrl) await removeAdvert(coreAdvertPath(config.dataDir));
         await core.close();
         log.info('core API stopped');
       })()),

@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { Hono } from 'hono';
 import type { ServerType } from '@hono/node-server';
 import type { Scope } from '../contracts/index.ts';
-import { listen } from '../token-service/server.ts';
+import { listen } from '../service-kit/http/listen.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');

@@ -1,4 +1,5 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { dataDir, envInt } from '../service-kit/env.ts';
 import type { SigningAlg } from './keys.ts';
 
 export interface TokenServiceConfig {
@@ -20,15 +21,6 @@ export interface TokenServiceConfig {
   keyReloadMs: number;
   revocationsMaxAgeSec: number;
   logLevel: string;
-}
-
-/** A whole-number setting from the environment, with a message that names it when it is not one. */
-export function envInt(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0)
-    throw new Error(`${name} must be a whole number, got "${value}".`);
-  return parsed;
 }
 
 export const DEFAULT_TOKEN_SERVICE_PORT = 4000;
@@ -68,10 +60,6 @@ export function tokenServiceConfig(
     ),
     logLevel: env.TESSERA_LOG_LEVEL ?? 'info',
   };
-}
-
-export function dataDir(flag: string | undefined, env = process.env): string {
-  return resolve(flag ?? env.TESSERA_DATA_DIR ?? '.tessera');
 }
 
 /** The token service's own corner of the data dir: its database, lock, dev secrets. */

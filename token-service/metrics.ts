@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { createHttpMetrics } from './http/common.ts';
+import { createHttpMetrics } from '../service-kit/http/instrument.ts';
 
 /** The shared request metrics, plus the token service's own. */
 export function createMetrics() {

@@ -9,7 +9,8 @@ import {
   type PartnerKey,
   type PartnerUpdate,
 } from '../contracts/index.ts';
-import { newPartnerId, newPartnerKeyId, newPartnerSecret, sha256Hex } from './ids.ts';
+import { sha256Hex } from '../service-kit/ids.ts';
+import { newPartnerId, newPartnerKeyId, newPartnerSecret } from './ids.ts';
 import type { PartnerKeyRow, PartnerRow, TokenStore } from './store/types.ts';
 
 export function partnerView(row: PartnerRow): Partner {

@@ -1,12 +1,9 @@
 /** The verifier library the core API uses: offline verification of Tessera widget tokens. */
-export {
-  createVerifier,
-  isDpopBoundError,
-  parseAuthorization,
-  MAX_TOKEN_LENGTH,
-} from './verifier.ts';
+export { createVerifier, isDpopBoundError } from './verifier.ts';
+export { parseAuthorization } from './authorization.ts';
+export type { AuthScheme } from './authorization.ts';
+export { MAX_TOKEN_LENGTH } from './token-format.ts';
 export type {
-  AuthScheme,
   TokenRequirement,
   VerifiedToken,
   Verifier,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { errors, jwtVerify } from 'jose';
+import { jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { normaliseOrigin } from '../contracts/v1/common.ts';
 import { TesseraError } from '../contracts/v1/errors.ts';
@@ -10,14 +10,15 @@ import { DpopVerifier } from './dpop.ts';
 import { KeySet } from './key-set.ts';
 import type { VerifierAlgorithm } from './key-set.ts';
 import { RevocationList } from './revocations.ts';
+import {
+  header,
+  parseAuthorization,
+  type AuthScheme,
+  type RequestHeaders,
+} from './authorization.ts';
+import { MAX_TOKEN_LENGTH, inspectHeader, translateJoseError } from './token-format.ts';
 
-/** No Tessera token comes close; anything longer is refused before it is parsed or hashed. */
-export const MAX_TOKEN_LENGTH = 8192;
-
-const FORBIDDEN_HEADERS = ['jku', 'jwk', 'x5u', 'x5c', 'crit'] as const;
 const REQUIRED_CLAIMS = ['sub', 'client_id', 'scope', 'origin', 'jti', 'exp', 'iat'];
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface VerifierOptions {
   /** Expected `iss`, exactly. */
@@ -51,7 +52,7 @@ export interface VerifyRequest {
   method: string;
   /** The absolute URL the client addressed (DPoP `htu` is compared against it). */
   url: string;
-  headers: Headers | Record<string, string | undefined>;
+  headers: RequestHeaders;
 }
 
 export interface TokenRequirement {
@@ -69,8 +70,6 @@ export interface VerifyTokenOptions extends TokenRequirement {
   /** The authorization scheme the token arrived with, when there was one. */
   scheme?: AuthScheme;
 }
-
-export type AuthScheme = 'Bearer' | 'DPoP';
 
 export interface VerifiedToken {
   claims: TokenClaims;
@@ -126,134 +125,6 @@ const dpopBoundErrors = new WeakSet<object>();
  */
 export function isDpopBoundError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && dpopBoundErrors.has(error);
-}
-
-function header(headers: VerifyRequest['headers'], name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const direct = headers[name];
-  if (direct !== undefined) return direct;
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-/** Splits `Authorization` into scheme and token; auth schemes are case-insensitive (RFC 9110 §11.1). */
-export function parseAuthorization(value: string | undefined): {
-  scheme: AuthScheme;
-  token: string;
-} {
-  const trimmed = value?.trim();
-  if (!trimmed) throw new TesseraError('token_missing');
-  const space = trimmed.search(/\s/);
-  const rawScheme = (space === -1 ? trimmed : trimmed.slice(0, space)).toLowerCase();
-  const scheme: AuthScheme | undefined =
-    rawScheme === 'bearer' ? 'Bearer' : rawScheme === 'dpop' ? 'DPoP' : undefined;
-  if (!scheme) throw new TesseraError('token_missing');
-  const token = space === -1 ? '' : trimmed.slice(space).trim();
-  if (!token) throw new TesseraError('token_missing');
-  if (token.length > MAX_TOKEN_LENGTH) throw new TesseraError('token_too_large');
-  if (/\s/.test(token))
-    throw new TesseraError(
-      'token_malformed',
-      'The authorization header holds more than one token.',
-    );
-  return { scheme, token };
-}
-
-function decodeJsonSegment(segment: string, what: string): Record<string, unknown> {
-  if (segment.length === 0 || !BASE64URL.test(segment) || segment.length % 4 === 1) {
-    throw new TesseraError('token_malformed', `The token's ${what} is not base64url.`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(utf8.decode(Buffer.from(segment, 'base64url')));
-  } catch {
-    throw new TesseraError('token_malformed', `The token's ${what} is not JSON.`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new TesseraError('token_malformed', `The token's ${what} is not a JSON object.`);
-  }
-  return parsed as Record<string, unknown>;
-}
-
-/** Checks the compact form and the protected header, before any key is looked up. */
-function inspectHeader(
-  token: string,
-  allowed: readonly VerifierAlgorithm[],
-): { alg: VerifierAlgorithm; kid: string } {
-  const segments = token.split('.');
-  if (segments.length !== 3)
-    throw new TesseraError('token_malformed', 'The token does not have three segments.');
-  const [encodedHeader = '', encodedPayload = '', signature = ''] = segments;
-  const protectedHeader = decodeJsonSegment(encodedHeader, 'header');
-  decodeJsonSegment(encodedPayload, 'payload');
-  if (!BASE64URL.test(signature) || signature.length % 4 === 1) {
-    throw new TesseraError('token_malformed', "The token's signature is not base64url.");
-  }
-  for (const name of FORBIDDEN_HEADERS) {
-    if (Object.hasOwn(protectedHeader, name)) {
-      throw new TesseraError(
-        'token_header_forbidden',
-        `The token carries a \`${name}\` header; keys come only from the configured JWKS.`,
-      );
-    }
-  }
-  const { alg, typ, kid } = protectedHeader;
-  if (typeof alg !== 'string' || !(allowed as readonly string[]).includes(alg)) {
-    throw new TesseraError(
-      'token_algorithm_not_allowed',
-      `The token's \`alg\` is not one of: ${allowed.join(', ')}.`,
-    );
-  }
-  // RFC 9068 §4: `at+jwt`, or its full media type; media types compare case-insensitively.
-  const normalisedTyp = typeof typ === 'string' ? typ.toLowerCase() : undefined;
-  if (normalisedTyp !== 'at+jwt' && normalisedTyp !== 'application/at+jwt') {
-    throw new TesseraError('token_type_invalid');
-  }
-  if (typeof kid !== 'string')
-    throw new TesseraError('token_key_unknown', 'The token has no `kid`.');
-  return { alg: alg as VerifierAlgorithm, kid };
-}
-
-function translateJoseError(error: unknown): TesseraError {
-  if (error instanceof TesseraError) return error;
-  if (error instanceof errors.JWTExpired) {
-    return error.claim === 'iat'
-      ? new TesseraError('token_too_old')
-      : new TesseraError('token_expired');
-  }
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.reason !== 'check_failed')
-      return new TesseraError('token_claims_invalid', error.message);
-    switch (error.claim) {
-      case 'iss':
-        return new TesseraError('token_issuer_invalid');
-      case 'aud':
-        return new TesseraError('token_audience_invalid');
-      case 'nbf':
-      case 'iat':
-        return new TesseraError('token_not_yet_valid');
-      case 'typ':
-        return new TesseraError('token_type_invalid');
-      default:
-        return new TesseraError('token_claims_invalid', error.message);
-    }
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed)
-    return new TesseraError('token_signature_invalid');
-  if (error instanceof errors.JOSEAlgNotAllowed)
-    return new TesseraError('token_algorithm_not_allowed');
-  if (
-    error instanceof errors.JWSInvalid ||
-    error instanceof errors.JWTInvalid ||
-    error instanceof errors.JOSENotSupported
-  ) {
-    return new TesseraError('token_malformed', error.message);
-  }
-  // WebCrypto refuses a key of another type than `alg` names: the signature cannot be ours.
-  if (error instanceof TypeError) return new TesseraError('token_signature_invalid');
-  return new TesseraError('internal_error', 'Token verification failed unexpectedly.');
 }
 
 function deepFreeze<T>(value: T): T {

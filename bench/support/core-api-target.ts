@@ -9,7 +9,7 @@ import { SCOPES, type Scope, type TokenClaims } from '../../contracts/index.ts';
 import { coreApiConfig } from '../../core-api/config.ts';
 import { seedDemo } from '../../core-api/seed.ts';
 import { startCoreApi } from '../../core-api/server.ts';
-import { createLogger } from '../../token-service/log.ts';
+import { createLogger } from '../../service-kit/log.ts';
 import type { Verifier, VerifiedToken } from '../../verify/index.ts';
 
 const { values } = parseArgs({
@@ -62,7 +62,7 @@ const api = await startCoreApi(
       TESSERA_LOG_LEVEL: 'warn',
     },
   ),
-  createLogger('warn', 1, 'core-api'),
+  createLogger('core-api', { level: 'warn' }),
   values.verify === 'off' ? { verifier: trustingVerifier } : {},
 );
 const seed = await seedDemo(api.store, { partnerId: values.partner ?? '' });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { AccountId, Origin, PartnerId } from './common.ts';
+import { HeaderId } from './headers.ts';
 import { Scope } from './scopes.ts';
 
 /** No token lives longer than this, whatever a partner is allowed. */
@@ -27,13 +28,7 @@ export const TokenRequest = z.strictObject({
   ttl_seconds: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_TOKEN_TTL_SECONDS))),
   dpop_jkt: z.optional(JwkThumbprint),
   /** The widget session id, forwarded by the partner's backend for correlation. */
-  correlation_id: z.optional(
-    z
-      .string()
-      .check(
-        z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 characters of A–Z, a–z, 0–9, . _ : -'),
-      ),
-  ),
+  correlation_id: z.optional(HeaderId),
 });
 export type TokenRequest = z.infer<typeof TokenRequest>;
 

@@ -15,7 +15,7 @@ import {
   type OnboardingPatch,
   type OnboardingStep,
 } from '../../contracts/index.ts';
-import { randomAlnum } from '../../token-service/ids.ts';
+import { randomAlnum } from '../../service-kit/ids.ts';
 import type { CoreRepo } from '../store/types.ts';
 import { ownAccount, invalid } from './accounts.ts';
 import { checkVersion, type Actor } from './actor.ts';

@@ -1,5 +1,5 @@
-import type { Db } from '../../token-service/store/db.ts';
-import { migrate, type Migration } from '../../token-service/store/migrations.ts';
+import type { Db } from '../../service-kit/db/db.ts';
+import { migrate, type Migration } from '../../service-kit/db/migrate.ts';
 
 /**
  * Its own bookkeeping table and lock: the core API may share a PostgreSQL database and schema with

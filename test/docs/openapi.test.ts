@@ -1,31 +1,39 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ERROR_CATALOGUE, ERROR_CODES, SCOPES, type ErrorCode } from '../../contracts/index.ts';
+import { fileURLToPath } from 'node:url';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import {
+  ERROR_CATALOGUE,
+  ERROR_CODES,
+  SCOPES,
+  SIMULATIONS,
+  coreApiRoutes,
+  openApiPath,
+  routeErrorCodes,
+  type ErrorCode,
+} from '../../contracts/index.ts';
 import { renderOpenApi } from '../../scripts/openapi.ts';
 
 type Node = Record<string, unknown>;
 
-const onDisk = readFileSync(new URL('../../docs/api/openapi.json', import.meta.url), 'utf8');
+const FILE = new URL('../../docs/api/openapi.json', import.meta.url);
+const onDisk = readFileSync(FILE, 'utf8');
 const doc = JSON.parse(onDisk) as Node;
 
-/** Every core API route DESIGN.md names, plus the probes. */
-const ROUTES: [method: string, path: string, scope: string | null][] = [
-  ['get', '/v1/quotes/{id}', 'quote:read'],
-  ['post', '/v1/quotes/{id}/accept', 'quote:accept'],
-  ['post', '/v1/quotes/{id}/decline', 'quote:accept'],
-  ['post', '/v1/onboarding', 'onboarding:write'],
-  ['get', '/v1/onboarding/{id}', 'onboarding:read'],
-  ['patch', '/v1/onboarding/{id}', 'onboarding:write'],
-  ['post', '/v1/onboarding/{id}/submit', 'onboarding:write'],
-  ['get', '/v1/accounts/{id}', 'account:read'],
-  ['patch', '/v1/accounts/{id}', 'account:write'],
-  ['get', '/v1/reference/countries', null],
-  ['get', '/v1/reference/currencies', null],
-  ['get', '/v1/events', null],
-  ['get', '/healthz', null],
-  ['get', '/readyz', null],
-];
+/** Every route of the contracts' table, as the document writes it. */
+const ROUTES: [method: string, path: string, scope: string | null][] = coreApiRoutes().map(
+  (route) => [
+    route.method.toLowerCase(),
+    openApiPath(route.path),
+    route.auth === false ? null : (route.auth.scopes[0] ?? null),
+  ],
+);
+const noToken = new Set(
+  coreApiRoutes()
+    .filter((route) => route.auth === false)
+    .map((route) => openApiPath(route.path)),
+);
 
 const isNode = (value: unknown): value is Node =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -97,7 +105,24 @@ describe('docs/api/openapi.json', () => {
     assert.ok(count > 50, `expected the document to share its components by $ref (${count})`);
   });
 
-  it('has every core API route of DESIGN.md with its method, scope and unique operationId', () => {
+  it('passes swagger-parser validation (OpenAPI 3.1 schema and references)', async () => {
+    const api = await SwaggerParser.validate(fileURLToPath(FILE));
+    assert.equal(api.info.title, 'Tessera core API');
+  });
+
+  it('has exactly the routes of the contracts table, each under its own operationId', () => {
+    const documented = Object.entries(doc.paths as Record<string, Node>).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
+    assert.deepEqual(documented.sort(), ROUTES.map(([method, path]) => `${method} ${path}`).sort());
+    for (const route of coreApiRoutes())
+      assert.equal(
+        operation(route.method.toLowerCase(), openApiPath(route.path)).operationId,
+        route.id,
+      );
+  });
+
+  it('has every route with its method, scope and unique operationId', () => {
     const ids = new Set<string>();
     for (const [method, path, scope] of ROUTES) {
       const op = operation(method, path);
@@ -118,7 +143,7 @@ describe('docs/api/openapi.json', () => {
     for (const [method, path, scope] of ROUTES) {
       const op = operation(method, path);
       const security = op.security as Record<string, string[]>[];
-      if (path === '/healthz' || path === '/readyz') {
+      if (noToken.has(path)) {
         assert.deepEqual(security, [], `${path} needs no token`);
         continue;
       }
@@ -146,13 +171,7 @@ describe('docs/api/openapi.json', () => {
       }
     }
     const simulate = deref({ $ref: '#/components/parameters/TesseraSimulate' });
-    assert.deepEqual((simulate.schema as Node).enum, [
-      'rate_limited',
-      'server_error',
-      'slow',
-      'token_expired',
-      'conflict',
-    ]);
+    assert.deepEqual((simulate.schema as Node).enum, SIMULATIONS);
   });
 
   it('answers an ETag with every resource', () => {
@@ -160,6 +179,13 @@ describe('docs/api/openapi.json', () => {
       const responses = operation(method, path).responses as Record<string, Node>;
       const ok = responses['200'] ?? responses['201'];
       assert.ok(ok && isNode(ok.headers) && ok.headers.ETag, `${method} ${path} answers ETag`);
+    }
+  });
+
+  it("lists each route's error codes as the table derives them", () => {
+    for (const route of coreApiRoutes()) {
+      const op = operation(route.method.toLowerCase(), openApiPath(route.path));
+      assert.deepEqual(op['x-error-codes'] ?? [], routeErrorCodes(route), route.id);
     }
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TesseraError } from '../../contracts/index.ts';
-import { openPostgres } from '../../token-service/store/db.ts';
+import { openPostgres } from '../../service-kit/db/db.ts';
 import { adminQuery, tempPgSchema } from '../support/postgres.ts';
 import { sleep } from './support/processes.ts';
 import { privatePostgresUnavailable, startPrivatePostgres } from './support/private-postgres.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { seedDemo } from '../../core-api/seed.ts';
 import { openCoreStore } from '../../core-api/store/sql-store.ts';
-import { reserveRefillSeconds } from '../../token-service/rate-limit.ts';
+import { reserveRefillSeconds } from '../../service-kit/rate-limit.ts';
 import { REVOCATIONS_FETCH_TIMEOUT_MS } from '../../verify/revocations.ts';
 import { TEST_REDIS_URL } from '../token-service/helpers.ts';
 import { tempPgSchema } from '../support/postgres.ts';

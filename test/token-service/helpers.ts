@@ -13,8 +13,8 @@ import { tokenServiceConfig, type TokenServiceConfig } from '../../token-service
 import { startTokenService, type RunningTokenService } from '../../token-service/server.ts';
 
 export { TEST_DATABASE_URL, tempPgSchema } from '../support/postgres.ts';
+export { TEST_REDIS_URL } from '../support/redis.ts';
 export const ADMIN_TOKEN = 'tadm_test_admin_token_for_tests_only_0123456789';
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export async function tempDir(prefix = 'tessera-test-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));

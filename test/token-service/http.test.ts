@@ -130,7 +130,7 @@ describe('POST /v1/tokens mints RFC 9068 tokens', () => {
       'x-request-id': 'req-audit-1',
     });
     const { jti } = decodeJwt(response.body.token).payload;
-    const audit = await service.core.store.findIssuance(jti as string);
+    const audit = await service.state.store.findIssuance(jti as string);
     assert.ok(audit);
     assert.equal(audit.partner_id, partnerId);
     assert.equal(audit.subject, ACCOUNT);

@@ -8,7 +8,7 @@ describe('when the database stops answering', () => {
     const service = await startTestService();
     const { key } = await service.createPartner();
     assert.equal((await service.mint(key.secret, mintBody())).status, 201, 'the key is now cached');
-    await service.core.store.close();
+    await service.state.store.close();
 
     const refused = await service.mint(key.secret, mintBody());
     assert.equal(refused.status, 503);

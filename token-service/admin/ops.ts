@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   ErrorEnvelope,
   TesseraError,
@@ -9,10 +8,11 @@ import {
   type PartnerUpdate,
   type SigningKey,
 } from '../../contracts/index.ts';
+import { readLiveAdvert } from '../../service-kit/lock.ts';
+import type { Logger } from '../../service-kit/log.ts';
+import { readAdminToken } from '../../service-kit/stack.ts';
 import type { TokenServiceConfig } from '../config.ts';
-import { processAlive } from '../lock.ts';
-import type { Logger } from '../log.ts';
-import { advertPath, readAdminToken, openCore, type Core, type ServiceAdvert } from '../server.ts';
+import { advertPath, openTokenServiceState, type TokenServiceState } from '../state.ts';
 
 /** Everything an operator can do; the CLI holds one of these, local or remote, and cannot tell which. */
 export interface AdminOps {
@@ -31,9 +31,9 @@ export interface AdminOps {
 
 /** Straight on the store: for PostgreSQL, or an embedded database no service holds. */
 class LocalAdminOps implements AdminOps {
-  constructor(private readonly core: Core) {}
+  constructor(private readonly state: TokenServiceState) {}
   createPartner(input: PartnerCreate) {
-    return this.core.partners.create({
+    return this.state.partners.create({
       mode: 'test',
       max_ttl_seconds: 600,
       require_dpop: false,
@@ -41,35 +41,35 @@ class LocalAdminOps implements AdminOps {
     });
   }
   listPartners() {
-    return this.core.partners.list();
+    return this.state.partners.list();
   }
   showPartner(id: string) {
-    return this.core.partners.show(id);
+    return this.state.partners.show(id);
   }
   updatePartner(id: string, patch: PartnerUpdate) {
-    return this.core.partners.update(id, patch);
+    return this.state.partners.update(id, patch);
   }
   suspendPartner(id: string) {
-    return this.core.partners.suspend(id);
+    return this.state.partners.suspend(id);
   }
   resumePartner(id: string) {
-    return this.core.partners.resume(id);
+    return this.state.partners.resume(id);
   }
   issueKey(partnerId: string) {
-    return this.core.partners.issueKey(partnerId);
+    return this.state.partners.issueKey(partnerId);
   }
   revokeKey(keyId: string) {
-    return this.core.partners.revokeKey(keyId);
+    return this.state.partners.revokeKey(keyId);
   }
   listKeys() {
-    return Promise.resolve(this.core.keys.list());
+    return Promise.resolve(this.state.keys.list());
   }
   async rotateKeys(force: boolean) {
-    const result = await this.core.keys.rotate({ force });
-    return { ...result, data: this.core.keys.list() };
+    const result = await this.state.keys.rotate({ force });
+    return { ...result, data: this.state.keys.list() };
   }
   close() {
-    return this.core.close();
+    return this.state.close();
   }
 }
 
@@ -163,15 +163,16 @@ export async function openAdminOps(
   log: Logger,
 ): Promise<AdminOps & { via: 'local' | 'remote' }> {
   if (!config.databaseUrl) {
-    const advert = await readFile(advertPath(config.dataDir), 'utf8')
-      .then((text) => JSON.parse(text) as ServiceAdvert)
-      .catch(() => null);
-    if (advert && processAlive(advert.pid)) {
+    const advert = await readLiveAdvert(advertPath(config.dataDir));
+    if (advert) {
       return Object.assign(new RemoteAdminOps(advert.url, await readAdminToken(config)), {
         via: 'remote' as const,
       });
     }
   }
-  // openCore takes the lock: if a service holds it without an advert, this fails with data_dir_locked.
-  return Object.assign(new LocalAdminOps(await openCore(config, log)), { via: 'local' as const });
+  // Opening the state takes the lock: if a service holds it without an advert, this fails with
+  // data_dir_locked.
+  return Object.assign(new LocalAdminOps(await openTokenServiceState(config, log)), {
+    via: 'local' as const,
+  });
 }

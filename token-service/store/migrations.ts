@@ -1,10 +1,5 @@
-import type { Db } from './db.ts';
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Db } from '../../service-kit/db/db.ts';
+import { migrate, type Migration } from '../../service-kit/db/migrate.ts';
 
 /**
  * Append only: a released migration is never edited, a change is a new version. Versions are
@@ -77,62 +72,13 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/**
- * Serialises migrations across every process sharing the database (database-wide, released at
- * commit). An arbitrary constant; it only has to differ from other advisory locks on the database.
- */
-const MIGRATION_LOCK_ID = 7_264_018_390;
+/** The token service's bookkeeping table and advisory lock (an arbitrary constant). */
+export const TOKEN_MIGRATIONS_TABLE = 'schema_migrations';
+export const TOKEN_MIGRATION_LOCK_ID = 7_264_018_390;
 
-export interface MigrateOptions {
-  /**
-   * Where applied versions are recorded. Another component sharing the database and schema
-   * (the core API) needs a table of its own, or its version 1 would read as already applied.
-   */
-  table?: string;
-  /** Advisory lock key; distinct per component so one's migrations never wait on the other's. */
-  lockKey?: number;
-}
-
-// The table name is interpolated into SQL: only plain identifiers are allowed.
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/**
- * Applies the missing migrations, each in its own transaction. Safe when several instances start
- * at once: whoever waits on the lock sees the versions the winner recorded and skips them.
- */
-export async function migrate(
-  db: Db,
-  migrations: readonly Migration[] = MIGRATIONS,
-  { table = 'schema_migrations', lockKey = MIGRATION_LOCK_ID }: MigrateOptions = {},
-): Promise<void> {
-  if (!IDENTIFIER.test(table)) throw new Error(`invalid migrations table name: ${table}`);
-  if (!Number.isSafeInteger(lockKey)) throw new Error(`invalid migration lock key: ${lockKey}`);
-  // CREATE TABLE IF NOT EXISTS is not race-free on PostgreSQL (concurrent creators collide on
-  // the catalog), hence the lock here too.
-  await db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
-    await tx.query(`
-      CREATE TABLE IF NOT EXISTS ${table} (
-        version    integer PRIMARY KEY,
-        name       text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
-      )`);
+export function migrateTokenStore(db: Db): Promise<void> {
+  return migrate(db, MIGRATIONS, {
+    table: TOKEN_MIGRATIONS_TABLE,
+    lockKey: TOKEN_MIGRATION_LOCK_ID,
   });
-
-  const applied = new Set(
-    (await db.query<{ version: number }>(`SELECT version FROM ${table}`)).map((r) => r.version),
-  );
-  for (const migration of migrations) {
-    if (applied.has(migration.version)) continue;
-    await db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
-      const done = await tx.query(`SELECT 1 FROM ${table} WHERE version = $1`, [migration.version]);
-      if (done.length > 0) return;
-      await tx.exec(migration.sql);
-      await tx.query(`INSERT INTO ${table} (version, name, applied_at) VALUES ($1, $2, now())`, [
-        migration.version,
-        migration.name,
-      ]);
-    });
-  }
 }

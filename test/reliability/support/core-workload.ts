@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Scope } from '../../../contracts/index.ts';
 import { seedDemo } from '../../../core-api/seed.ts';
 import type { CoreStore } from '../../../core-api/store/types.ts';
-import { randomAlnum } from '../../../token-service/ids.ts';
+import { randomAlnum } from '../../../service-kit/ids.ts';
 import { ORIGIN, mint, sleep } from './processes.ts';
 
 export interface LoadAccount {

@@ -38,3 +38,25 @@ export async function acquireLock(path: string, what: string): Promise<() => Pro
 }
 
 export { alive as processAlive };
+
+/** What a running service leaves in its state dir, so a CLI on the same data dir can find it. */
+export interface ServiceAdvert {
+  pid: number;
+  url: string;
+}
+
+export async function writeAdvert(path: string, url: string): Promise<void> {
+  await writeFile(path, JSON.stringify({ pid: process.pid, url } satisfies ServiceAdvert));
+}
+
+/** The advert at `path` when the process that wrote it still runs; a stale one is no answer. */
+export async function readLiveAdvert(path: string): Promise<ServiceAdvert | null> {
+  const advert = await readFile(path, 'utf8')
+    .then((text) => JSON.parse(text) as ServiceAdvert)
+    .catch(() => null);
+  return advert && alive(advert.pid) ? advert : null;
+}
+
+export async function removeAdvert(path: string): Promise<void> {
+  await unlink(path).catch(() => undefined);
+}

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Duplex } from 'node:stream';
 import type { Context, Hono } from 'hono';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { TesseraError, errorEnvelope, type ErrorCode } from '../../contracts/index.ts';
+import { TesseraError, type ErrorCode } from '../../contracts/index.ts';
 import type { Logger } from '../log.ts';
-import { requestIdOf, sendError } from './errors.ts';
 import type { RateDecision } from '../rate-limit.ts';
+import { requestIdOf, sendError } from './errors.ts';
 
 /**
  * The plumbing every Tessera HTTP service shares (the token service and the core API): request
@@ -99,58 +98,4 @@ export function applyRateLimit(c: Context, rate: RateDecision, what: string): vo
       retry_after_seconds: rate.resetSec,
     });
   }
-}
-
-/** The envelope for a request no handler can read, as a raw HTTP/1.1 answer's parts. */
-function malformed(message: string): { requestId: string; body: string } {
-  const requestId = randomUUID();
-  return {
-    requestId,
-    body: JSON.stringify(errorEnvelope('malformed_request', message, requestId)),
-  };
-}
-
-/**
- * For node-server's `errorHandler`: a request it cannot turn into a `Request` (a backslash in the
- * path, a Host that is no host) would get a bare 400; it gets the envelope instead.
- */
-export function malformedRequest(error: unknown): Response {
-  const reason = error instanceof Error ? error.message : 'unreadable';
-  const { requestId, body } = malformed(`The request cannot be read (${reason}).`);
-  return new Response(body, {
-    status: 400,
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Request-Id': requestId,
-      'Cache-Control': 'no-store',
-    },
-  });
-}
-
-/**
- * Node's HTTP parser refuses some requests before any handler sees them (a control character in
- * a header, headers over 16 KiB, a broken request line) and would answer a bare 400 or 431 with
- * no body; these get the envelope like every other refusal. Timeouts and resets are left as Node
- * handles them (`server.on('clientError', onClientError)` replaces its default).
- */
-export function onClientError(error: Error & { code?: string }, socket: Duplex): void {
-  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (socket.writable && !inFlight?.headersSent) {
-    if (error.code?.startsWith('HPE_')) {
-      const { requestId, body } = malformed(
-        error.code === 'HPE_HEADER_OVERFLOW'
-          ? 'The request headers are larger than 16 KiB.'
-          : `The request is not well-formed HTTP/1.1 (${error.code}).`,
-      );
-      socket.end(
-        'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n' +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\n` +
-          `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
-    }
-    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT')
-      socket.write('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
-  }
-  socket.destroy(error);
 }

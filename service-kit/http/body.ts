@@ -1,37 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type * as z from 'zod/mini';
-import {
-  ERROR_CATALOGUE,
-  TesseraError,
-  checkInput,
-  errorEnvelope,
-  type ErrorCode,
-} from '../../contracts/index.ts';
+import { TesseraError, checkInput } from '../../contracts/index.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 /** Fatal: invalid UTF-8 is a client error (`invalid_json`), not something to guess at. */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-export function requestIdOf(c: Context): string {
-  return (c.get('requestId' as never) as string | undefined) ?? 'unknown';
-}
-
-/** Answers a catalogued error as the envelope, with the catalogue's status. */
-export function sendError(
-  c: Context,
-  code: ErrorCode,
-  message?: string,
-  details?: Record<string, unknown>,
-): Response {
-  c.set('errorCode' as never, code as never);
-  const status = (ERROR_CATALOGUE[code].status ?? 500) as ContentfulStatusCode;
-  return c.json(
-    errorEnvelope(code, message ?? ERROR_CATALOGUE[code].meaning, requestIdOf(c), details),
-    status,
-  );
-}
 
 /**
  * Reads a JSON body and validates it against a contracts schema. Every way a client can get this
@@ -148,32 +121,4 @@ function tooLarge() {
   return new TesseraError('body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, {
     max_bytes: MAX_BODY_BYTES,
   });
-}
-
-/** What every id we issue looks like (`ptn_…`, `qt_…`); a path segment that does not names nothing. */
-const ID = /^[A-Za-z0-9_]{1,64}$/;
-
-/**
- * The `:id` path parameter, or `missing` thrown when it cannot be an id of ours: a NUL, a stray
- * `%` or 5 000 characters never reach the database.
- */
-export function pathId(c: Context, missing: () => TesseraError): string {
-  const id = c.req.param('id') ?? '';
-  if (!ID.test(id)) throw missing();
-  return id;
-}
-
-/** Bearer credential from `Authorization`, or undefined. */
-export function bearer(c: Context): string | undefined {
-  const header = c.req.header('authorization');
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
-}
-
-/** Constant-time comparison of a presented credential with the admin token. */
-export function isAdmin(credential: string | undefined, adminToken: string): boolean {
-  if (!credential) return false;
-  const a = Buffer.from(credential);
-  const b = Buffer.from(adminToken);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

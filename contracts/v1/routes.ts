@@ -1,0 +1,493 @@
+import * as z from 'zod/mini';
+import { Account, AccountUpdate } from './account.ts';
+import { AccountId } from './common.ts';
+import { ERROR_CODE_TABLE, type ErrorCode } from './errors.ts';
+import { EventPage } from './events.ts';
+import { OnboardingApplication, OnboardingId, OnboardingPatch } from './onboarding.ts';
+import { Quote, QuoteAccept, QuoteDecline, QuoteId } from './quote.ts';
+import { CountryList, CurrencyList } from './reference.ts';
+import type { Scope } from './scopes.ts';
+
+/**
+ * The core API's routes, once: the router serves them, docs/api/openapi.json is generated from
+ * them and the tests read them. Paths are written as Hono writes them (`/v1/quotes/:id`);
+ * `openApiPath` gives the OpenAPI form (`/v1/quotes/{id}`).
+ *
+ * Plain data and functions only, so a bundle that imports another part of the contracts does not
+ * carry this table.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** `GET /healthz`'s answer. */
+export const Health = z.object({ status: z.literal('ok') });
+export type Health = z.infer<typeof Health>;
+
+/** `GET /readyz`'s answer, `200` or `503`: each dependency (database, token service keys) and its state. */
+export const Readiness = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.record(z.string(), z.enum(['ok', 'unavailable'])),
+});
+export type Readiness = z.infer<typeof Readiness>;
+
+const eventsAfter = z.optional(
+  z.string().check(z.regex(/^\d{1,15}$/, 'must be a cursor from this feed (a whole number)')),
+);
+const eventsLimit = z.optional(z.string().check(z.regex(/^(?:[1-9]\d?|100)$/, 'must be 1–100')));
+/** `GET /v1/events`' query: strings as they arrive, checked before they are turned into numbers. */
+export const EventsQuery = z.strictObject({ after: eventsAfter, limit: eventsLimit });
+export type EventsQuery = z.infer<typeof EventsQuery>;
+
+export interface RouteParam {
+  readonly schema: z.ZodMiniType;
+  readonly description: string;
+}
+
+export interface RouteResponse {
+  readonly status: 200 | 201 | 503;
+  readonly description: string;
+  /** What the body is checked against before it is sent. */
+  readonly schema: z.ZodMiniType;
+  /** `application/json` unless said otherwise. */
+  readonly mediaType?: string;
+  /** The answer carries the resource `version` as `ETag`. */
+  readonly etag: boolean;
+  readonly cacheControl?: string;
+}
+
+/** Who may call: no token at all, or a widget token with these scopes (none: any valid token). */
+export type RouteAuth =
+  | false
+  | {
+      readonly scopes: readonly Scope[];
+      /** Only when the token's account is linked to its partner; otherwise everything is `404`. */
+      readonly linkedAccount: boolean;
+    };
+
+export interface CoreApiRoute {
+  /** Unique; the OpenAPI `operationId`. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** Hono form: `/v1/quotes/:id`. */
+  readonly path: string;
+  readonly tag: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly auth: RouteAuth;
+  readonly params?: Readonly<Record<string, RouteParam>>;
+  /** Query parameters, each an optional string as it arrives. */
+  readonly query?: Readonly<Record<string, RouteParam>>;
+  /** `json`: a JSON body checked against `schema`; `empty`: no body, or `{}`. */
+  readonly body?:
+    { readonly kind: 'json'; readonly schema: z.ZodMiniType } | { readonly kind: 'empty' };
+  /** A mutation run once per `Idempotency-Key` (required). */
+  readonly idempotent: boolean;
+  readonly ifMatch?: 'required' | 'optional';
+  readonly responses: readonly RouteResponse[];
+  /** The codes this route answers beyond those every route of its kind can (`routeErrorCodes`). */
+  readonly errors: readonly ErrorCode[];
+}
+
+const quoteId: RouteParam = {
+  schema: QuoteId,
+  description: 'A quote id. An id that is malformed, unknown or not yours answers `404`.',
+};
+const onboardingId: RouteParam = {
+  schema: OnboardingId,
+  description:
+    'An onboarding application id. An id that is malformed, unknown or not yours answers `404`.',
+};
+const accountId: RouteParam = {
+  schema: AccountId,
+  description:
+    "An account id: the token's `sub`. Any other id, or an account not linked to the token's partner, answers `404`.",
+};
+const REFERENCE_CACHE = 'private, max-age=3600';
+
+export const CORE_API_ROUTES = {
+  getQuote: {
+    id: 'getQuote',
+    method: 'GET',
+    path: '/v1/quotes/:id',
+    tag: 'quotes',
+    summary: 'Read a quote',
+    description:
+      'An open quote past `valid_until` reads as `expired`. Another account’s quote is `404`, never `403`.',
+    auth: { scopes: ['quote:read'], linkedAccount: true },
+    params: { id: quoteId },
+    idempotent: false,
+    responses: [{ status: 200, description: 'The quote.', schema: Quote, etag: true }],
+    errors: ['not_found'],
+  },
+  acceptQuote: {
+    id: 'acceptQuote',
+    method: 'POST',
+    path: '/v1/quotes/:id/accept',
+    tag: 'quotes',
+    summary: 'Accept a quote',
+    description:
+      'Accepts an open quote and writes a `quote.accepted` event. An expired quote is `409 quote_expired`; an accepted or declined one `409 quote_not_open`.',
+    auth: { scopes: ['quote:accept'], linkedAccount: true },
+    params: { id: quoteId },
+    body: { kind: 'json', schema: QuoteAccept },
+    idempotent: true,
+    ifMatch: 'optional',
+    responses: [{ status: 200, description: 'The accepted quote.', schema: Quote, etag: true }],
+    errors: ['not_found', 'version_conflict', 'quote_expired', 'quote_not_open'],
+  },
+  declineQuote: {
+    id: 'declineQuote',
+    method: 'POST',
+    path: '/v1/quotes/:id/decline',
+    tag: 'quotes',
+    summary: 'Decline a quote',
+    description:
+      'Declines an open quote and writes a `quote.declined` event. An expired quote is `409 quote_expired`; an accepted or declined one `409 quote_not_open`.',
+    auth: { scopes: ['quote:accept'], linkedAccount: true },
+    params: { id: quoteId },
+    body: { kind: 'json', schema: QuoteDecline },
+    idempotent: true,
+    ifMatch: 'optional',
+    responses: [{ status: 200, description: 'The declined quote.', schema: Quote, etag: true }],
+    errors: ['not_found', 'version_conflict', 'quote_expired', 'quote_not_open'],
+  },
+  startOnboarding: {
+    id: 'startOnboarding',
+    method: 'POST',
+    path: '/v1/onboarding',
+    tag: 'onboarding',
+    summary: "Start or resume the token subject's onboarding",
+    description:
+      'Answers the application in progress for the token’s account (`200`), or starts one (`201`). Takes no body (or `{}`).',
+    auth: { scopes: ['onboarding:write'], linkedAccount: true },
+    body: { kind: 'empty' },
+    idempotent: true,
+    responses: [
+      {
+        status: 200,
+        description: 'The application in progress, resumed.',
+        schema: OnboardingApplication,
+        etag: true,
+      },
+      {
+        status: 201,
+        description: 'A new application.',
+        schema: OnboardingApplication,
+        etag: true,
+      },
+    ],
+    errors: ['not_found'],
+  },
+  getOnboarding: {
+    id: 'getOnboarding',
+    method: 'GET',
+    path: '/v1/onboarding/:id',
+    tag: 'onboarding',
+    summary: 'Read an onboarding application',
+    description: 'Includes the draft values saved so far and which steps are complete.',
+    auth: { scopes: ['onboarding:read'], linkedAccount: true },
+    params: { id: onboardingId },
+    idempotent: false,
+    responses: [
+      {
+        status: 200,
+        description: 'The application.',
+        schema: OnboardingApplication,
+        etag: true,
+      },
+    ],
+    errors: ['not_found'],
+  },
+  saveOnboardingStep: {
+    id: 'saveOnboardingStep',
+    method: 'PATCH',
+    path: '/v1/onboarding/:id',
+    tag: 'onboarding',
+    summary: 'Save a step as a draft',
+    description:
+      "Saves any subset of one step's fields, merged into what was saved; only the fields sent are validated. A submitted application is read-only (`409 onboarding_submitted`).",
+    auth: { scopes: ['onboarding:write'], linkedAccount: true },
+    params: { id: onboardingId },
+    body: { kind: 'json', schema: OnboardingPatch },
+    idempotent: true,
+    ifMatch: 'required',
+    responses: [
+      {
+        status: 200,
+        description: 'The application with the step saved, at its new version.',
+        schema: OnboardingApplication,
+        etag: true,
+      },
+    ],
+    errors: ['not_found', 'precondition_required', 'version_conflict', 'onboarding_submitted'],
+  },
+  submitOnboarding: {
+    id: 'submitOnboarding',
+    method: 'POST',
+    path: '/v1/onboarding/:id/submit',
+    tag: 'onboarding',
+    summary: 'Submit an onboarding application',
+    description:
+      'Validates every step, marks the application `submitted`, carries its values into the account and writes `onboarding.submitted` and `account.updated` events. Missing or invalid steps: `422 onboarding_incomplete` with `details.fields`. Takes no body (or `{}`).',
+    auth: { scopes: ['onboarding:write'], linkedAccount: true },
+    params: { id: onboardingId },
+    body: { kind: 'empty' },
+    idempotent: true,
+    ifMatch: 'optional',
+    responses: [
+      {
+        status: 200,
+        description: 'The submitted application.',
+        schema: OnboardingApplication,
+        etag: true,
+      },
+    ],
+    errors: ['not_found', 'version_conflict', 'onboarding_submitted', 'onboarding_incomplete'],
+  },
+  getAccount: {
+    id: 'getAccount',
+    method: 'GET',
+    path: '/v1/accounts/:id',
+    tag: 'accounts',
+    summary: 'Read the account',
+    description: "Only the token's own account, and only when it is linked to the token's partner.",
+    auth: { scopes: ['account:read'], linkedAccount: true },
+    params: { id: accountId },
+    idempotent: false,
+    responses: [{ status: 200, description: 'The account.', schema: Account, etag: true }],
+    errors: ['not_found'],
+  },
+  updateAccount: {
+    id: 'updateAccount',
+    method: 'PATCH',
+    path: '/v1/accounts/:id',
+    tag: 'accounts',
+    summary: 'Update the account',
+    description:
+      'Changes the fields sent; writes an `account.updated` event. Country, region, currency and tax id are checked against the reference data.',
+    auth: { scopes: ['account:write'], linkedAccount: true },
+    params: { id: accountId },
+    body: { kind: 'json', schema: AccountUpdate },
+    idempotent: true,
+    ifMatch: 'required',
+    responses: [
+      {
+        status: 200,
+        description: 'The account at its new version.',
+        schema: Account,
+        etag: true,
+      },
+    ],
+    errors: ['not_found', 'precondition_required', 'version_conflict'],
+  },
+  listCountries: {
+    id: 'listCountries',
+    method: 'GET',
+    path: '/v1/reference/countries',
+    tag: 'reference',
+    summary: 'List supported countries',
+    description: 'Any valid token may read reference data.',
+    auth: { scopes: [], linkedAccount: false },
+    idempotent: false,
+    responses: [
+      {
+        status: 200,
+        description: 'Every country.',
+        schema: CountryList,
+        etag: false,
+        cacheControl: REFERENCE_CACHE,
+      },
+    ],
+    errors: [],
+  },
+  listCurrencies: {
+    id: 'listCurrencies',
+    method: 'GET',
+    path: '/v1/reference/currencies',
+    tag: 'reference',
+    summary: 'List supported currencies',
+    description: 'Any valid token may read reference data.',
+    auth: { scopes: [], linkedAccount: false },
+    idempotent: false,
+    responses: [
+      {
+        status: 200,
+        description: 'Every currency.',
+        schema: CurrencyList,
+        etag: false,
+        cacheControl: REFERENCE_CACHE,
+      },
+    ],
+    errors: [],
+  },
+  listEvents: {
+    id: 'listEvents',
+    method: 'GET',
+    path: '/v1/events',
+    tag: 'events',
+    summary: 'Read the event feed',
+    description:
+      "The partner's domain events (`quote.accepted`, `quote.declined`, `onboarding.submitted`, `account.updated`), oldest first, cursor-paginated; a widget token reads those of its own account. Any valid token of the partner.",
+    auth: { scopes: [], linkedAccount: false },
+    query: {
+      after: {
+        schema: eventsAfter,
+        description:
+          'Answer the events after this cursor, a whole number (0, the default, is the beginning).',
+      },
+      limit: {
+        schema: eventsLimit,
+        description: 'Events per page, 1–100 (default 50).',
+      },
+    },
+    idempotent: false,
+    responses: [{ status: 200, description: 'A page of events.', schema: EventPage, etag: false }],
+    errors: [],
+  },
+  health: {
+    id: 'health',
+    method: 'GET',
+    path: '/healthz',
+    tag: 'operations',
+    summary: 'Liveness',
+    description: 'Answers while the process runs. No token.',
+    auth: false,
+    idempotent: false,
+    responses: [{ status: 200, description: 'Alive.', schema: Health, etag: false }],
+    errors: [],
+  },
+  ready: {
+    id: 'ready',
+    method: 'GET',
+    path: '/readyz',
+    tag: 'operations',
+    summary: 'Readiness',
+    description:
+      'Whether the database answers and the token service keys are known; `503` with the same body when not. No token.',
+    auth: false,
+    idempotent: false,
+    responses: [
+      { status: 200, description: 'Ready.', schema: Readiness, etag: false },
+      { status: 503, description: 'Not ready.', schema: Readiness, etag: false },
+    ],
+    errors: [],
+  },
+  metrics: {
+    id: 'metrics',
+    method: 'GET',
+    path: '/metrics',
+    tag: 'operations',
+    summary: 'Metrics',
+    description:
+      'Request counts and latencies by route and status, in the Prometheus text format. Keep it off the public network.',
+    auth: false,
+    idempotent: false,
+    responses: [
+      {
+        status: 200,
+        description: 'The metrics.',
+        schema: z.string(),
+        mediaType: 'text/plain',
+        etag: false,
+      },
+    ],
+    errors: [],
+  },
+} as const satisfies Record<string, CoreApiRoute>;
+
+export type CoreApiRouteId = keyof typeof CORE_API_ROUTES;
+
+/** Every route, in table order. */
+export function coreApiRoutes(): readonly CoreApiRoute[] {
+  return Object.values(CORE_API_ROUTES);
+}
+
+/** `/v1/quotes/:id` → `/v1/quotes/{id}`. */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+}
+
+/** `/v1/quotes/{id}` → `/v1/quotes/:id`. */
+export function honoPath(path: string): string {
+  return path.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, ':$1');
+}
+
+/** The route's path with its parameters filled in (URL-encoded). */
+export function routeUrl(
+  route: CoreApiRoute,
+  params: Readonly<Record<string, string>> = {},
+): string {
+  return route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${route.id}: no value for :${name}`);
+    return encodeURIComponent(value);
+  });
+}
+
+const codesWithStatus = (status: number): ErrorCode[] =>
+  (Object.keys(ERROR_CODE_TABLE) as ErrorCode[]).filter(
+    (code) => ERROR_CODE_TABLE[code].status === status,
+  );
+
+/** Every refusal of the verifier: the RFC 6750 `invalid_token` family, DPoP, origin. */
+function tokenCodes(): ErrorCode[] {
+  return [
+    ...codesWithStatus(401).filter((code) => code.startsWith('token_') || code.startsWith('dpop_')),
+    'origin_mismatch',
+    'keys_unavailable',
+  ];
+}
+
+/**
+ * Every catalogue code a route can answer, in catalogue order: its own, and those every route
+ * of its kind can (a token's refusals, bad headers, the sandbox switch, limits, our failures;
+ * a mutation's idempotency codes; a JSON body's framing codes).
+ */
+export function routeErrorCodes(route: CoreApiRoute): ErrorCode[] {
+  if (route.auth === false) return [...route.errors];
+  const codes = new Set<ErrorCode>([
+    ...tokenCodes(),
+    'validation_failed',
+    'simulation_not_allowed',
+    'rate_limited',
+    'internal_error',
+    'service_unavailable',
+    ...route.errors,
+  ]);
+  if (route.auth.scopes.length > 0) codes.add('insufficient_scope');
+  if (route.idempotent) {
+    codes.add('idempotency_key_required');
+    codes.add('idempotency_key_reused');
+  }
+  if (route.body?.kind === 'json')
+    for (const code of [
+      'invalid_json',
+      'validation_failed',
+      'body_too_large',
+      'unsupported_media_type',
+    ] as const)
+      codes.add(code);
+  if (route.body?.kind === 'empty') codes.add('validation_failed');
+  return (Object.keys(ERROR_CODE_TABLE) as ErrorCode[]).filter((code) => codes.has(code));
+}
+
+/** `routeErrorCodes` grouped by the status the catalogue gives each, statuses ascending. */
+export function routeErrorsByStatus(route: CoreApiRoute): [status: number, codes: ErrorCode[]][] {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of routeErrorCodes(route)) {
+    const status = ERROR_CODE_TABLE[code].status ?? 500;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return [...byStatus].sort(([a], [b]) => a - b);
+}
+
+/**
+ * The table's routes a router does not serve, given what it serves as `{ method, path }` (Hono's
+ * `app.routes`). Empty when every route is wired.
+ */
+export function unservedRoutes(
+  served: readonly { readonly method: string; readonly path: string }[],
+): CoreApiRoute[] {
+  const have = new Set(served.map(({ method, path }) => `${method.toUpperCase()} ${path}`));
+  return coreApiRoutes().filter((route) => !have.has(`${route.method} ${route.path}`));
+}

@@ -1,0 +1,100 @@
+import type { Db } from '../../../service-kit/db/db.ts';
+import type { DomainEvent, DomainEventType, NewDomainEvent } from '../types.ts';
+import { iso, json } from './rows.ts';
+
+const EVENT_COLUMNS =
+  'cursor, id, partner_id, account_id, type, data, request_id, session_id, created_at';
+
+/**
+ * First key of the two-key advisory lock that orders event appends per partner (the second is a
+ * hash of the partner id). The two-key space never overlaps the one-key space of migrations.
+ */
+const EVENT_LOCK_CLASS = 0x7e55;
+
+interface EventRow {
+  cursor: number;
+  id: string;
+  partner_id: string;
+  account_id: string;
+  type: DomainEventType;
+  data: Record<string, unknown>;
+  request_id: string;
+  session_id: string | null;
+  created_at: Date;
+}
+
+function toEvent(r: EventRow): DomainEvent {
+  return {
+    cursor: r.cursor,
+    id: r.id,
+    partner_id: r.partner_id,
+    account_id: r.account_id,
+    type: r.type,
+    data: r.data,
+    request_id: r.request_id,
+    session_id: r.session_id,
+    created_at: iso(r.created_at),
+  };
+}
+
+export async function appendEvent(
+  db: Db,
+  event: NewDomainEvent,
+  inTransaction: boolean,
+): Promise<DomainEvent> {
+  // The lock below only means something inside a transaction.
+  if (!inTransaction) {
+    return db.transaction((tx) => appendEvent(tx, event, true));
+  }
+  // Cursors are drawn at insert but become visible at commit. Without this lock a reader could
+  // see cursor 8 committed, move its `after` past it, and never see cursor 7 committed a moment
+  // later. Holding a per-partner lock until commit makes cursor order commit order. It is held
+  // to the end of the transaction, so append events as the transaction's last step.
+  await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+    EVENT_LOCK_CLASS,
+    event.partner_id,
+  ]);
+  const rows = await db.query<EventRow>(
+    `INSERT INTO events (id, partner_id, account_id, type, data, request_id, session_id)
+     VALUES ($1, $2, $3, $4, $5::json, $6, $7)
+     RETURNING ${EVENT_COLUMNS}`,
+    [
+      event.id,
+      event.partner_id,
+      event.account_id,
+      event.type,
+      json(event.data),
+      event.request_id,
+      event.session_id,
+    ],
+  );
+  const row = rows[0];
+  if (!row) throw new Error('INSERT … RETURNING returned no row');
+  return toEvent(row);
+}
+
+export async function listEvents(
+  db: Db,
+  partnerId: string,
+  after: number,
+  limit: number,
+  accountId?: string,
+): Promise<DomainEvent[]> {
+  const cursor = Math.max(0, Math.floor(after));
+  const count = Math.max(0, Math.floor(limit));
+  // Two statements rather than `$4 IS NULL OR …`, so each always uses its index.
+  const rows =
+    accountId === undefined
+      ? await db.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE partner_id = $1 AND cursor > $2
+           ORDER BY cursor LIMIT $3`,
+          [partnerId, cursor, count],
+        )
+      : await db.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events
+           WHERE partner_id = $1 AND account_id = $4 AND cursor > $2
+           ORDER BY cursor LIMIT $3`,
+          [partnerId, cursor, count, accountId],
+        );
+  return rows.map(toEvent);
+}
