@@ -53,7 +53,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
-      'dist/',
+      '**/dist/',
       '.tessera/',
       'coverage/',
       // Storybook's build, and the MSW worker `npx msw init` generates.

@@ -20,7 +20,8 @@ export function libraryEntries(root = ROOT): Record<string, string> {
 }
 
 /**
- * The builds of `npm run build`, into one directory:
+ * The builds of the browser library for a page without a bundler (`buildLibrary()` in
+ * scripts/build.ts: the bundle benchmark and the CSP test), into one directory:
  *
  * - `tessera.js` on its own: one file with every widget, Lit and the runtime, and each
  *   non-English catalogue a chunk loaded on first use. Built apart from the per-widget entries,
@@ -36,6 +37,26 @@ export function libraryBuilds(): LibraryBuild[] {
     { format: 'es', entries: { tessera: tessera ?? 'widgets/index.ts' }, emptyOutDir: true },
     { format: 'es', entries: perWidget, emptyOutDir: false },
     { format: 'iife', entries: { tessera: tessera ?? 'widgets/index.ts' }, emptyOutDir: false },
+  ];
+}
+
+/** Lit and its packages: dependencies of `@tessera/widgets`, resolved by the app that installs it. */
+export const LIT_PACKAGES = /^(lit|lit-html|lit-element|@lit\/[\w-]+)(\/|$)/;
+
+/**
+ * The builds of the `@tessera/widgets` package, into `widgets/dist/`:
+ *
+ * - every ESM entry (`tessera`, the per-widget entries, `headless`) in one build, sharing chunks,
+ *   with Lit left as an import: an app's bundler then has one Lit and one `configure()` however
+ *   many entries it imports, `tessera.js` included. The contracts and zod stay bundled: the
+ *   widgets ship the few schemas they read, already tree-shaken (see `manualPureFunctions`).
+ * - `tessera.iife.js`, the classic script, self-contained as in `libraryBuilds()`.
+ */
+export function packageBuilds(): LibraryBuild[] {
+  const entries = libraryEntries();
+  return [
+    { format: 'es', entries, emptyOutDir: true, external: [LIT_PACKAGES] },
+    { format: 'iife', entries: { tessera: entries.tessera ?? 'widgets/index.ts' } },
   ];
 }
 
@@ -105,13 +126,15 @@ export interface LibraryBuild {
   emptyOutDir?: boolean;
   sourcemap?: boolean;
   plugins?: PluginOption[];
+  /** Imports left to whoever loads the output (default: everything bundled). */
+  external?: RegExp[];
 }
 
 /**
  * Shared chunks named for what they hold, not for whichever module came first: `quote.de` (a
  * catalogue), `quote` (a widget's element), `quote.controller` (its headless part, shared with
- * `headless.js`), `elements` (Lit and the element base every widget uses), `runtime` (the API
- * client, tokens and zod), else the bundler's own name.
+ * `headless.js`), `elements` (the element base every widget uses, and Lit where it is bundled),
+ * `runtime` (the API client, tokens and zod), else the bundler's own name.
  */
 function chunkFileName(chunk: {
   name: string;
@@ -125,7 +148,7 @@ function chunkFileName(chunk: {
   const controller = has(/widgets\/\w+\/(\w+)\.controller\.ts$/);
   const name = element
     ? /tessera-(\w+)\.ts$/.exec(element)?.[1]
-    : has(/node_modules\/lit-html\/lit-html\.js$/)
+    : has(/node_modules\/lit-html\/lit-html\.js$/) || has(/widgets\/core\/element\.ts$/)
       ? 'elements'
       : controller
         ? `${/(\w+)\.controller\.ts$/.exec(controller)?.[1]}.controller`
@@ -168,6 +191,7 @@ export function libraryConfig(build: LibraryBuild): InlineConfig {
               fileName: (_format, name) => `${name}.iife.js`,
             },
       rolldownOptions: {
+        ...(build.external ? { external: build.external } : {}),
         // A contracts module's unused schemas (`z.string().check(…)` at top level) are calls to the
         // bundler, kept in case they have effects; they have none, so the widgets do not carry
         // every schema of a file they import one from (0.4 KB gzip off each bundle). Never call
@@ -183,9 +207,9 @@ export function libraryConfig(build: LibraryBuild): InlineConfig {
   };
 }
 
-// `npm run build` (scripts/build.ts) runs the three builds of `libraryBuilds()` and the type
-// declarations; `vite build` alone makes `tessera.js`, `--mode entries` the per-widget entries and
-// `--mode iife` `tessera.iife.js`.
+// `npm run build` (scripts/build.ts) runs `packageBuilds()` and the type declarations into
+// widgets/dist; `vite build` alone makes the self-contained `tessera.js` of `libraryBuilds()`,
+// `--mode entries` its per-widget entries and `--mode iife` `tessera.iife.js` (into dist/).
 export default defineConfig(({ mode }) => {
   const [bundle, perWidget, iife] = libraryBuilds();
   const build = mode === 'iife' ? iife : mode === 'entries' ? perWidget : bundle;

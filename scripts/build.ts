@@ -1,21 +1,32 @@
 /**
- * `npm run build`: the browser library in `dist/` — `tessera.js` (every widget in one ESM file),
- * the per-widget entries and `headless.js` (sharing chunks under `chunks/`, where the languages'
- * catalogues are too), `tessera.iife.js` for a classic `<script>`, and the type declarations
- * under `dist/types/`. The bundle benchmark and the CSP test call `buildLibrary()` into a
- * directory of their own.
+ * `npm run build`: the publishable packages, each into its own `dist/`, which is what `npm pack`
+ * ships from it (`node --import tsx scripts/build.ts [contracts|verify|widgets …]` builds some):
+ *
+ * - `contracts/dist/`: the contracts as ESM JavaScript and declarations.
+ * - `verify/dist/`: the verifier, the same, importing the contracts as `@tessera/contracts`.
+ * - `widgets/dist/`: `tessera.js`, `quote.js`, `onboarding.js`, `account.js`, `headless.js`
+ *   (ESM sharing chunks under `chunks/`, Lit left to the app), `tessera.iife.js` (one classic
+ *   script, Lit inlined) and the declarations under `types/` (see `packageBuilds()`).
+ *
+ * `buildLibrary()` is the browser library for a page without a bundler, Lit inlined: the bundle
+ * benchmark and the CSP test build it into a directory of their own.
  */
-import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type Rolldown } from 'vite';
-import { libraryBuilds, libraryConfig, type LibraryBuild } from '../vite.config.ts';
+import {
+  libraryBuilds,
+  libraryConfig,
+  libraryEntries,
+  packageBuilds,
+  type LibraryBuild,
+} from '../vite.config.ts';
+import { compileWorkspace } from './compile.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface BuildOptions {
-  outDir?: string;
-  /** Also emit the `.d.ts` files (a few seconds more; only `npm run build` needs them). */
-  types?: boolean;
+  outDir: string;
   sourcemap?: boolean;
 }
 
@@ -33,30 +44,81 @@ export async function viteBuild(options: LibraryBuild): Promise<Rolldown.Rolldow
   throw new Error('Unexpected watch mode.');
 }
 
-export async function buildLibrary(options: BuildOptions = {}): Promise<LibraryOutput> {
-  const { outDir = `${ROOT}dist`, types = false, sourcemap = true } = options;
+export async function buildLibrary(options: BuildOptions): Promise<LibraryOutput> {
+  const { outDir, sourcemap = true } = options;
   const outputs: LibraryOutput['outputs'] = [];
   for (const build of libraryBuilds()) {
     outputs.push({ build, output: await viteBuild({ ...build, outDir, sourcemap }) });
   }
-  if (types) {
-    const tsc = spawnSync(
-      process.execPath,
-      [
-        `${ROOT}node_modules/typescript/bin/tsc`,
-        '-p',
-        `${ROOT}tsconfig.build.json`,
-        '--declarationDir',
-        `${outDir}/types`,
-      ],
-      { cwd: ROOT, stdio: 'inherit' },
-    );
-    if (tsc.status !== 0) throw new Error('tsc could not emit the type declarations.');
-  }
   return { outDir, outputs };
 }
 
+/** The declarations of the widgets' entries (and of what they import), as they ship. */
+function compileWidgetTypes(outDir: string): void {
+  compileWorkspace({
+    dir: 'widgets',
+    entries: Object.values(libraryEntries()).map((entry) => entry.replace(/^widgets\//, '')),
+    outDir,
+    declarationOnly: true,
+  });
+}
+
+/** Every module of a folder, recursively, relative to it; `dist/` aside. */
+function modulesOf(dir: string): string[] {
+  return readdirSync(`${ROOT}${dir}`, { recursive: true, encoding: 'utf8' })
+    .map((path) => path.split('\\').join('/'))
+    .filter((path) => path.endsWith('.ts') && !path.startsWith('dist/'))
+    .sort();
+}
+
+export const PACKAGES = {
+  /** Every module, so each is there for its subpath (`@tessera/contracts/v1/errors`). */
+  contracts: () => {
+    compileWorkspace({
+      dir: 'contracts',
+      entries: modulesOf('contracts'),
+      outDir: `${ROOT}contracts/dist`,
+    });
+  },
+  verify: () => {
+    compileWorkspace({
+      dir: 'verify',
+      entries: ['index.ts'],
+      outDir: `${ROOT}verify/dist`,
+      types: ['node'],
+    });
+  },
+  widgets: async () => {
+    const outDir = `${ROOT}widgets/dist`;
+    for (const build of packageBuilds()) await viteBuild({ ...build, outDir });
+    compileWidgetTypes(`${outDir}/types`);
+  },
+} satisfies Record<string, () => unknown>;
+
+export type PackageName = keyof typeof PACKAGES;
+
+/** Builds the named packages (all by default) into their `dist/`, in dependency order. */
+export async function buildPackages(
+  names: readonly PackageName[] = ['contracts', 'verify', 'widgets'],
+  log: (line: string) => void = () => {},
+): Promise<void> {
+  for (const name of names) {
+    const started = performance.now();
+    await PACKAGES[name]();
+    log(`built @tessera/${name} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { outDir } = await buildLibrary({ types: true });
-  console.log(`Built ${outDir}`);
+  const names = process.argv.slice(2);
+  const unknown = names.filter((name) => !(name in PACKAGES));
+  if (unknown.length > 0) {
+    console.error(
+      `Unknown package ${unknown.join(', ')}: one of ${Object.keys(PACKAGES).join(', ')}`,
+    );
+    process.exit(2);
+  }
+  await buildPackages(names.length > 0 ? (names as PackageName[]) : undefined, (line) =>
+    console.log(line),
+  );
 }

@@ -1,0 +1,541 @@
+/**
+ * The publishable packages as a partner gets them: built, packed with `npm pack`, and installed
+ * from the tarballs into a new project under the system's temporary directory, where nothing of
+ * this repository (its sources, its node_modules) can be reached. There:
+ *
+ * - each tarball holds its compiled files and nothing else, and its code imports only what its
+ *   package.json declares;
+ * - a Vite app importing `@tessera/widgets/quote` builds, and in Chromium the element shows a quote
+ *   the core API serves, with a token the token service minted for the app's origin;
+ * - a plain `node` script (no TypeScript loader) imports `@tessera/verify` and verifies a token
+ *   the token service minted, and refuses a forged one;
+ * - the declarations type-check in a strict TypeScript project that imports all three.
+ *
+ * The npm registry is used for what the tarballs depend on, and for Vite and TypeScript.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { SCOPES } from '../../contracts/index.ts';
+import { seedDemo } from '../../core-api/seed.ts';
+import { buildPackages } from '../../scripts/build.ts';
+import { startTestStack, type TestStack } from '../core-api/helpers.ts';
+import { CHROMIUM_PATH, launchChromium } from '../support/chromium.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PACKAGES = ['contracts', 'verify', 'widgets'] as const;
+const skipBrowser = existsSync(CHROMIUM_PATH)
+  ? false
+  : `no Chromium at ${CHROMIUM_PATH}: install it (apt-get install -y --no-install-recommends chromium) or set CHROME_PATH`;
+
+const log = (line: string) => console.error(`[packages] ${line}`);
+
+/** What `npm pack --json` says of one tarball. */
+interface Packed {
+  name: string;
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: { path: string; size: number }[];
+}
+
+interface PackageJson {
+  name: string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+/** The environment of a child that must behave as on a partner's machine: no loader, no npm of ours. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key === 'NODE_OPTIONS' || /^npm_/i.test(key)) continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+/** Runs a command to its end; its output is returned, and echoed when it fails. */
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = cleanEnv(),
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function mustRun(command: string, args: string[], cwd: string): Promise<string> {
+  const result = await run(command, args, cwd);
+  if (result.code !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
+
+/** The bare package a specifier names (`lit/directives/live.js` → `lit`), or none. */
+function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith('.') || specifier.startsWith('node:')) return undefined;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Every module specifier of a JavaScript or declaration file: static, re-export, dynamic, type. */
+function specifiersOf(code: string): string[] {
+  const found = [
+    ...code.matchAll(/\b(?:import|export)\s*(?:type\s*)?[^'"`;]*?\bfrom\s*["']([^"']+)["']/g),
+    ...code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g),
+    ...code.matchAll(/\bimport\s*["']([^"']+)["']/g),
+  ];
+  return found.map((match) => match[1] ?? '');
+}
+
+describe('the packages, packed and installed in a project of their own', () => {
+  let work: string;
+  let app: string;
+  let stack: TestStack;
+  const packed = new Map<string, Packed>();
+  const manifests = new Map<string, PackageJson>();
+
+  before(async () => {
+    const started = performance.now();
+    log('building contracts, verify and widgets into their dist/');
+    await buildPackages(PACKAGES, log);
+
+    work = await mkdtemp(join(tmpdir(), 'tessera-packages-'));
+    log(`packing into ${work}`);
+    const listing = await mustRun(
+      'npm',
+      [
+        'pack',
+        '--json',
+        '--ignore-scripts',
+        '--pack-destination',
+        work,
+        ...PACKAGES.flatMap((name) => ['--workspace', name]),
+      ],
+      ROOT,
+    );
+    for (const entry of JSON.parse(listing) as Packed[]) {
+      packed.set(entry.name, entry);
+      log(
+        `${entry.filename}: ${(entry.size / 1024).toFixed(1)} KB packed, ` +
+          `${(entry.unpackedSize / 1024).toFixed(1)} KB unpacked, ${entry.files.length} files`,
+      );
+    }
+    for (const name of PACKAGES) {
+      const manifest = JSON.parse(
+        await readFile(join(ROOT, name, 'package.json'), 'utf8'),
+      ) as PackageJson;
+      manifests.set(manifest.name, manifest);
+    }
+
+    app = join(work, 'partner-app');
+    await mkdir(app);
+    await writeFile(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'partner-app', private: true, type: 'module' }, null, 2),
+    );
+    // The same majors of Vite, TypeScript and Hono (the verifier middleware's optional peer) as
+    // this repository's own.
+    const ours = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+    const tools = ['vite', 'typescript', 'hono'].map(
+      (name) => `${name}@${ours.devDependencies?.[name] ?? ours.dependencies?.[name] ?? 'latest'}`,
+    );
+    log(`installing the tarballs, ${tools.join(', ')} into ${app} (npm registry)`);
+    await mustRun(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        ...[...packed.values()].map((entry) => join(work, entry.filename)),
+        ...tools,
+      ],
+      app,
+    );
+    stack = await startTestStack({ TESSERA_LOG_LEVEL: 'silent' });
+    log(`ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  });
+
+  after(async () => {
+    await stack?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('packs the three packages, each with only its compiled files', () => {
+    assert.deepEqual([...packed.keys()].sort(), [
+      '@tessera/contracts',
+      '@tessera/verify',
+      '@tessera/widgets',
+    ]);
+    for (const [name, entry] of packed) {
+      const paths = entry.files.map((file) => file.path);
+      const stray = paths.filter(
+        (path) =>
+          !['package.json', 'README.md'].includes(path) &&
+          !/^dist\/.+\.(js|d\.ts)$/.test(path) &&
+          // Browser code only: the widgets' bundles keep their maps for partners' debuggers.
+          !(name === '@tessera/widgets' && /^dist\/.+\.js\.map$/.test(path)),
+      );
+      assert.deepEqual(stray, [], `${name} ships only dist/*.js, *.d.ts and its README`);
+      assert.ok(
+        paths.every(
+          (path) => !/\.(test|stories|spec)\.|(^|\/)(test|stories|\.storybook)\//.test(path),
+        ),
+        `${name} ships no test or story`,
+      );
+      assert.ok(
+        paths.every((path) => !/\.ts$/.test(path) || /\.d\.ts$/.test(path)),
+        `${name} ships no TypeScript source`,
+      );
+    }
+    const serverMaps = [...packed.values()]
+      .filter((entry) => entry.name !== '@tessera/widgets')
+      .flatMap((entry) => entry.files.filter((file) => file.path.endsWith('.map')));
+    assert.deepEqual(serverMaps, [], 'no source map of Node code');
+
+    const verify = packed.get('@tessera/verify')?.files.map((file) => file.path) ?? [];
+    assert.ok(verify.includes('dist/index.js') && verify.includes('dist/index.d.ts'));
+    assert.ok(
+      verify.every((path) => !path.includes('contracts')),
+      'the verifier ships none of the contracts: it imports @tessera/contracts',
+    );
+    const widgets = packed.get('@tessera/widgets')?.files.map((file) => file.path) ?? [];
+    for (const file of ['tessera', 'quote', 'onboarding', 'account', 'headless', 'tessera.iife']) {
+      assert.ok(widgets.includes(`dist/${file}.js`), `@tessera/widgets has dist/${file}.js`);
+    }
+  });
+
+  it('installs code that imports only what each package declares', async () => {
+    const builtins = new Set(['node:crypto']);
+    for (const [name, manifest] of manifests) {
+      const dir = join(app, 'node_modules', name);
+      const dependencies = new Set(Object.keys(manifest.dependencies ?? {}));
+      // A peer (the verifier's Hono, for its middleware's types) may be named by declarations only.
+      const forTypes = new Set([...dependencies, ...Object.keys(manifest.peerDependencies ?? {})]);
+      const used = new Map<string, string>();
+      for (const file of await readdir(join(dir, 'dist'), { recursive: true })) {
+        if (!/\.(js|d\.ts)$/.test(file)) continue;
+        const declared = file.endsWith('.d.ts') ? forTypes : dependencies;
+        const code = await readFile(join(dir, 'dist', file), 'utf8');
+        for (const specifier of specifiersOf(code)) {
+          if (specifier.startsWith('node:')) {
+            assert.ok(builtins.has(specifier), `${name}/dist/${file}: ${specifier}`);
+            continue;
+          }
+          const bare = packageOf(specifier);
+          if (!bare) continue;
+          used.set(bare, `dist/${file}`);
+          assert.ok(declared.has(bare), `${name}/dist/${file} imports ${bare}, undeclared`);
+        }
+      }
+      if (name === '@tessera/widgets') {
+        assert.ok(used.has('lit'), 'the widgets leave Lit to the app');
+        for (const server of ['hono', 'pg', 'ioredis', '@electric-sql/pglite', 'pino', 'jose']) {
+          assert.ok(!dependencies.has(server), `@tessera/widgets does not depend on ${server}`);
+        }
+      }
+      if (name === '@tessera/verify') assert.ok(used.has('@tessera/contracts'));
+    }
+    const contracts = manifests.get('@tessera/contracts');
+    assert.deepEqual(Object.keys(contracts?.dependencies ?? {}), ['zod']);
+    assert.equal(
+      (
+        JSON.parse(
+          await readFile(join(app, 'node_modules/@tessera/contracts/package.json'), 'utf8'),
+        ) as {
+          sideEffects?: unknown;
+        }
+      ).sideEffects,
+      false,
+    );
+  });
+
+  it('a plain node script verifies a token the token service minted, and refuses a forged one', async () => {
+    const origin = 'https://shop.example';
+    const token = await stack.token(['quote:read'], { origin });
+    const [header, payload, signature = ''] = token.split('.');
+    const flipped = signature[10] === 'A' ? 'B' : 'A';
+    const forged = `${header}.${payload}.${signature.slice(0, 10)}${flipped}${signature.slice(11)}`;
+    await writeFile(
+      join(app, 'verify.mjs'),
+      `import { TesseraError } from '@tessera/contracts';
+import { createVerifier } from '@tessera/verify';
+
+const { ISSUER, AUDIENCE, TOKEN, FORGED, ORIGIN } = process.env;
+const verifier = createVerifier({
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  jwksUrl: new URL('/.well-known/jwks.json', ISSUER).href,
+});
+const request = (token) => ({
+  method: 'GET',
+  url: 'https://api.example/v1/quotes/q',
+  headers: { authorization: 'Bearer ' + token, origin: ORIGIN },
+});
+const verified = await verifier.verify(request(TOKEN), { scopes: ['quote:read'] });
+let refused;
+try {
+  await verifier.verify(request(FORGED));
+} catch (error) {
+  refused = { contractsError: error instanceof TesseraError, code: error.code };
+}
+verifier.close();
+console.log(JSON.stringify({ claims: verified.claims, scopes: [...verified.scopes], refused }));
+`,
+    );
+    log('running verify.mjs with plain node');
+    const result = await run(process.execPath, ['verify.mjs'], app, {
+      ...cleanEnv(),
+      ISSUER: stack.tokenService.issuer,
+      AUDIENCE: stack.tokenService.config.audience,
+      TOKEN: token,
+      FORGED: forged,
+      ORIGIN: origin,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const out = JSON.parse(result.stdout) as {
+      claims: { sub: string; client_id: string; iss: string; origin: string };
+      scopes: string[];
+      refused?: { contractsError: boolean; code: string };
+    };
+    assert.equal(out.claims.sub, stack.seed.account_id);
+    assert.equal(out.claims.client_id, stack.partner.id);
+    assert.equal(out.claims.iss, stack.tokenService.issuer);
+    assert.equal(out.claims.origin, origin);
+    assert.deepEqual(out.scopes, ['quote:read']);
+    // The verifier's error is the class the script imported from @tessera/contracts: one module.
+    assert.deepEqual(out.refused, { contractsError: true, code: 'token_signature_invalid' });
+  });
+
+  it('the declarations type-check in a strict project importing all three', async () => {
+    await writeFile(
+      join(app, 'tsconfig.json'),
+      JSON.stringify(
+        {
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            types: [],
+          },
+          files: ['check.ts'],
+        },
+        null,
+        2,
+      ),
+    );
+    await writeFile(
+      join(app, 'check.ts'),
+      `import { createVerifier, requireToken, type VerifiedToken } from '@tessera/verify';
+import { Quote, SCOPES, type Scope, TesseraError } from '@tessera/contracts';
+import { TesseraQuote, configure } from '@tessera/widgets/quote';
+import { QuoteController, createApiClient, TokenManager } from '@tessera/widgets/headless';
+import type { TesseraOnboarding } from '@tessera/widgets';
+
+const verifier = createVerifier({ issuer: 'https://t.example', audience: 'api', jwksUrl: 'https://t.example/jwks' });
+export const middleware = requireToken(verifier, 'quote:read');
+export async function subject(request: Request): Promise<string> {
+  const verified: VerifiedToken = await verifier.verify({ method: request.method, url: request.url, headers: request.headers });
+  return verified.claims.sub;
+}
+export const scopes: readonly Scope[] = SCOPES;
+// @ts-expect-error: not a scope
+export const wrong: Scope = 'quote:write';
+export const parsed: Quote | undefined = Quote.safeParse({}).data;
+export const failure = new TesseraError('token_signature_invalid');
+export const element: TesseraQuote = document.createElement('tessera-quote');
+export const onboarding: TesseraOnboarding | null = document.querySelector('tessera-onboarding');
+configure({ apiBase: 'https://api.example', tokenUrl: '/token' });
+export const controllers = [QuoteController, createApiClient, TokenManager];
+`,
+    );
+    log('type-checking check.ts against the installed declarations');
+    const result = await run(
+      process.execPath,
+      [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      app,
+    );
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+  });
+
+  describe('a Vite app importing @tessera/widgets/quote', { skip: skipBrowser }, () => {
+    let browser: Browser | undefined;
+    let site: { origin: string; close(): Promise<void> } | undefined;
+
+    before(async () => {
+      await writeFile(
+        join(app, 'index.html'),
+        `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Partner app</title>
+    <script type="module" src="/main.js"></script>
+  </head>
+  <body></body>
+</html>
+`,
+      );
+      await writeFile(
+        join(app, 'main.js'),
+        `import { TesseraQuote } from '@tessera/widgets/quote';
+
+const query = new URLSearchParams(location.search);
+const quote = document.createElement('tessera-quote');
+quote.setAttribute('quote-id', query.get('quote'));
+quote.setAttribute('api-base', query.get('api'));
+quote.setAttribute('token-url', '/token?account=' + encodeURIComponent(query.get('account')));
+document.body.append(quote);
+window.upgraded = quote instanceof TesseraQuote;
+`,
+      );
+      log('vite build of the partner app');
+      await mustRun(process.execPath, [join(app, 'node_modules/vite/bin/vite.js'), 'build'], app);
+      site = await serve(join(app, 'dist'), async (account, origin) => {
+        const minted = await stack.tokenService.mint(partner.secret, {
+          subject: account,
+          scopes: ['quote:read', 'quote:accept'],
+          origin,
+        });
+        if (minted.status !== 201) throw new Error(`mint answered ${minted.status}`);
+        return { token: minted.body.token, expires_at: minted.body.expires_at };
+      });
+      const created = await stack.tokenService.createPartner({
+        scopes: [...SCOPES],
+        origins: [site.origin],
+        rate_limit: { per_second: 1000, burst: 1000 },
+      });
+      partner = { id: created.partner.id, secret: created.key.secret };
+      browser = await launchChromium();
+    });
+    let partner: { id: string; secret: string };
+
+    after(async () => {
+      await browser?.close();
+      await site?.close();
+    });
+
+    it('builds with Lit from the app, and the element shows a quote the core API serves', async () => {
+      const assets = await readdir(join(app, 'dist/assets'));
+      const code = (
+        await Promise.all(
+          assets
+            .filter((file) => file.endsWith('.js'))
+            .map((file) => readFile(join(app, 'dist/assets', file), 'utf8')),
+        )
+      ).join('\n');
+      assert.match(code, /tessera-quote/);
+      assert.equal(code.match(/litHtmlVersions/g)?.length, 1, 'one Lit in the app');
+
+      const seed = await seedDemo(stack.api.store, { partnerId: partner.id });
+      const token = await stack.tokenService.mint(partner.secret, {
+        subject: seed.account_id,
+        scopes: ['quote:read'],
+        origin: site!.origin,
+      });
+      const served = await fetch(`${stack.api.url}/v1/quotes/${seed.quotes.open}`, {
+        headers: { authorization: `Bearer ${token.body.token}`, origin: site!.origin },
+      });
+      const quote = (await served.json()) as {
+        number: string;
+        line_items: { description: string }[];
+      };
+      const description = quote.line_items[0]?.description;
+      assert.ok(description, 'the seeded quote has a line item');
+
+      const page = await browser!.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      const query = new URLSearchParams({
+        quote: seed.quotes.open,
+        account: seed.account_id,
+        api: stack.api.url,
+      });
+      log('opening the app in Chromium');
+      await page.goto(`${site!.origin}/?${query}`);
+      const element = page.locator('tessera-quote');
+      await element.getByText(description).waitFor({ timeout: 15_000 });
+      assert.equal(await page.evaluate(() => (window as { upgraded?: boolean }).upgraded), true);
+      assert.equal(
+        await page.evaluate(() => document.querySelector('tessera-quote')?.shadowRoot !== null),
+        true,
+        'the element renders into its shadow root',
+      );
+      assert.match(
+        (await element.getByRole('heading', { level: 2 }).textContent()) ?? '',
+        new RegExp(quote.number),
+      );
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+  });
+});
+
+/** The built app, and its backend's token endpoint, which mints for the account in the query. */
+async function serve(
+  dir: string,
+  mint: (account: string, origin: string) => Promise<{ token: string; expires_at: string }>,
+): Promise<{ origin: string; close(): Promise<void> }> {
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript; charset=utf-8',
+    '.css': 'text/css; charset=utf-8',
+  };
+  let origin = '';
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', origin);
+    void (async () => {
+      if (req.method === 'POST' && url.pathname === '/token') {
+        const minted = await mint(url.searchParams.get('account') ?? '', origin);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(minted));
+        return;
+      }
+      const path = url.pathname === '/' ? '/index.html' : url.pathname;
+      if (path.split('/').includes('..')) return void res.writeHead(404).end();
+      const body = await readFile(join(dir, path)).catch(() => undefined);
+      if (body === undefined)
+        return void res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404).end();
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+      res.end(body);
+    })().catch((error: unknown) => res.writeHead(500).end(String(error)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
