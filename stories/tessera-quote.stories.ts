@@ -180,7 +180,7 @@ export const Accept: Story = {
       await userEvent.click(view(el).getByRole('button', { name: 'Accept quote' }));
     });
     await settled(el, 'accepted');
-    const message = shown(el, /You accepted quote Q-2025-04217/);
+    const message = shown(el, new RegExp(`You accepted quote ${openQuote.number}`));
     await expect(message).toHaveTextContent(`Accepted by ${SIGNER.name}.`);
     await expect(focused(el)).toBe(message);
     await expect(view(el).queryByRole('button')).toBeNull();
