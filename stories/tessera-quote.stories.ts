@@ -80,6 +80,10 @@ const spec: WidgetSpec<QuoteArgs, TesseraQuote, Quote> = {
     answering,
     loadingTitle: 'Loading quote…',
     then: async (el) => {
+      await expect(el.shadowRoot?.querySelector('[part~="base"]')).toHaveAttribute(
+        'aria-busy',
+        'true',
+      );
       await expect(view(el).queryByRole('table')).toBeNull();
     },
   },

@@ -232,7 +232,6 @@ export function sharedStories<Args extends WidgetArgs, El extends Widget, R>(
       await expect(el.state.status).toBe('loading');
       await expect(view(el).getByRole('heading', { name: load.loadingTitle })).toBeVisible();
       await expect(view(el).getByRole('status')).toHaveTextContent(load.loadingTitle);
-      await expect(base(el)).toHaveAttribute('aria-busy', 'true');
       await expect(view(el).queryByRole('button')).toBeNull();
       await load.then?.(el);
     },
