@@ -26,6 +26,7 @@ import {
   widget,
 } from './play.ts';
 import {
+  answered,
   sharedStories,
   widgetMeta,
   type WidgetArgs,
@@ -257,7 +258,7 @@ const theirs = elsewhere<Account>((current) => ({
 
 /** 412: someone saved meanwhile; the panel shows each detail, theirs and mine. */
 export const SaveConflict: Story = {
-  parameters: { msw: { handlers: { account: accountApi(account, { save: theirs }) } } },
+  parameters: answered(spec.save, theirs),
   play: async ({ canvasElement, args, step }) => {
     const el = await settled(await accountIn(canvasElement), 'viewing');
     await openEditor(el);
@@ -288,19 +289,14 @@ export const SaveConflict: Story = {
 
 /** A 412 settled with "Use the new values": theirs in the form, nothing sent by itself. */
 export const SaveConflictUseTheirs: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, {
-          save: elsewhere((current) => ({
-            ...current,
-            billing_email: 'theirs@nordlicht-analytics.example',
-            version: current.version + 1,
-          })),
-        }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    elsewhere((current) => ({
+      ...current,
+      billing_email: 'theirs@nordlicht-analytics.example',
+      version: current.version + 1,
+    })),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await accountIn(canvasElement), 'viewing');
     await openEditor(el);
@@ -323,19 +319,14 @@ export const SaveConflictUseTheirs: Story = {
  * one, or an earlier answer was lost): the widget sees it and reports saved, sending nothing more.
  */
 export const SaveConflictSameChange: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, {
-          save: elsewhere((current) => ({
-            ...current,
-            billing_email: NEW_EMAIL,
-            version: current.version + 1,
-          })),
-        }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    elsewhere((current) => ({
+      ...current,
+      billing_email: NEW_EMAIL,
+      version: current.version + 1,
+    })),
+  ),
   play: async ({ canvasElement, args }) => {
     const el = await settled(await accountIn(canvasElement), 'viewing');
     await openEditor(el);
@@ -351,13 +342,10 @@ export const SaveConflictSameChange: Story = {
 
 /** 403 insufficient_scope on save: the customer may not change these details after all. */
 export const ForbiddenOnSave: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, { save: always(() => failure('insufficient_scope')) }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    always(() => failure('insufficient_scope')),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await accountIn(canvasElement), 'viewing');
     await openEditor(el);

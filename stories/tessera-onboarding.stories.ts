@@ -32,6 +32,7 @@ import {
 } from './play.ts';
 import {
   RATE_LIMITED,
+  answered,
   sharedStories,
   widgetMeta,
   type WidgetArgs,
@@ -380,9 +381,7 @@ const jonas = elsewhere<OnboardingApplication>((current) =>
 
 /** 412: another tab saved the same step; both values are shown and the customer decides. */
 export const SaveConflict: Story = {
-  parameters: {
-    msw: { handlers: { onboarding: onboardingApi(seedApplication, { save: jonas }) } },
-  },
+  parameters: answered(spec.save, jonas),
   play: async ({ canvasElement, step }) => {
     const el = await settled(await onboardingIn(canvasElement), 'editing');
     await fillContact(el);
@@ -417,17 +416,12 @@ export const SaveConflictUseTheirs: Story = {
 
 /** 409 onboarding_submitted: it was submitted in another tab meanwhile. */
 export const SubmittedElsewhere: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        onboarding: onboardingApi(seedApplication, {
-          save: elsewhere((current) =>
-            withSteps({ ...submittedApplication, id: current.id, version: current.version + 1 }),
-          ),
-        }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    elsewhere((current) =>
+      withSteps({ ...submittedApplication, id: current.id, version: current.version + 1 }),
+    ),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await onboardingIn(canvasElement), 'editing');
     await fillContact(el);
@@ -439,15 +433,7 @@ export const SubmittedElsewhere: Story = {
 
 /** 429 on every attempt, with Retry-After: the widget waits as told, then offers Try again. */
 export const RateLimitedOnSave: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        onboarding: onboardingApi(seedApplication, {
-          save: always(RATE_LIMITED),
-        }),
-      },
-    },
-  },
+  parameters: answered(spec.save, always(RATE_LIMITED)),
   play: async ({ canvasElement }) => {
     const el = await settled(await onboardingIn(canvasElement), 'editing');
     await fillContact(el);
@@ -462,15 +448,10 @@ export const RateLimitedOnSave: Story = {
 
 /** 403 insufficient_scope on save: the scope was withdrawn; the answers stay, read-only. */
 export const ForbiddenOnSave: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        onboarding: onboardingApi(seedApplication, {
-          save: always(() => failure('insufficient_scope')),
-        }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    always(() => failure('insufficient_scope')),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await onboardingIn(canvasElement), 'editing');
     await fillContact(el);

@@ -37,6 +37,7 @@ import {
 } from './play.ts';
 import {
   RATE_LIMITED,
+  answered,
   sharedStories,
   widgetMeta,
   type WidgetArgs,
@@ -272,27 +273,22 @@ export const ValidationErrors: Story = {
 
 /** The API refuses a field the widget let through (400 validation_failed with details.fields). */
 export const ServerValidation: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, {
-          accept: always(() =>
-            failure('validation_failed', {
-              details: {
-                fields: [
-                  {
-                    path: 'signer_email',
-                    code: 'invalid_format',
-                    message: 'this mail domain does not receive mail',
-                  },
-                ],
-              },
-            }),
-          ),
-        }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    always(() =>
+      failure('validation_failed', {
+        details: {
+          fields: [
+            {
+              path: 'signer_email',
+              code: 'invalid_format',
+              message: 'this mail domain does not receive mail',
+            },
+          ],
+        },
+      }),
+    ),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await quoteIn(canvasElement), 'ready');
     await typeSigner(el);
@@ -314,13 +310,10 @@ export const ServerValidation: Story = {
 
 /** 403 insufficient_scope on load: the API refuses even to show the quote. */
 export const Forbidden: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, { load: always(() => failure('insufficient_scope')) }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.load,
+    always(() => failure('insufficient_scope')),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await quoteIn(canvasElement), 'forbidden');
     const v = view(el);
@@ -334,13 +327,10 @@ export const Forbidden: Story = {
 
 /** 403 insufficient_scope on accept: the token's scope was withdrawn meanwhile. */
 export const AcceptForbidden: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, { accept: always(() => failure('insufficient_scope')) }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    always(() => failure('insufficient_scope')),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await quoteIn(canvasElement), 'ready');
     await typeSigner(el);
@@ -357,13 +347,10 @@ export const AcceptForbidden: Story = {
 
 /** 409 quote_expired on accept: it expired while the customer was reading. */
 export const ExpiredWhileOpen: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, { accept: always(() => failure('quote_expired')) }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    always(() => failure('quote_expired')),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await quoteIn(canvasElement), 'ready');
     await typeSigner(el);
@@ -438,9 +425,7 @@ export const VersionConflict: Story = {
 
 /** 429 with Retry-After: 1: the widget waits as told, retries, and the customer sees no error. */
 export const RateLimitedThenServed: Story = {
-  parameters: {
-    msw: { handlers: { quote: quoteApi(openQuote, { load: first(1, RATE_LIMITED) }) } },
-  },
+  parameters: answered(spec.load, first(1, RATE_LIMITED)),
   play: async ({ canvasElement, args }) => {
     await settled(await quoteIn(canvasElement), 'ready');
     const [limited, served] = requests('GET', `/quotes/${openQuote.id}`);

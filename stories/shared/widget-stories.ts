@@ -133,6 +133,11 @@ export interface WidgetSpec<Args extends WidgetArgs, El extends Widget, Resource
   };
 }
 
+/** A story's parameters: the widget's API, with `answer` asked first for this exchange. */
+export function answered<R>(exchange: Exchange<R>, answer: Override<R>) {
+  return { msw: { handlers: exchange.answering(answer) } };
+}
+
 /**
  * The meta every widget's stories start from. Storybook reads a file's title from the file itself,
  * so each file spreads this into an object with its `title`.
