@@ -110,7 +110,7 @@ export interface WidgetSpec<Args extends WidgetArgs, El extends Widget, Resource
   api: Handlers;
   /** The status the widget rests in once loaded. */
   ready: string;
-  /** Whether the widget shows the heading, in `then` (default: a heading with that name). */
+  /** Whether the widget's heading reads `title` (by default: any heading with that name). */
   titled?: (el: El, title: string | RegExp) => boolean;
   /** The first request, which loads what the widget shows. */
   load: Exchange<Resource> & { loadingTitle: string; then?: (el: El) => Promise<void> };
@@ -188,6 +188,7 @@ export function widgetMeta<Args extends WidgetArgs, El extends Widget, R>(
 }
 
 const RETRY = { name: 'Try again' };
+const TOKENS = ['POST', '/api/widget-token'] as const;
 
 /** `429 rate_limited` with `Retry-After: 1`, as the API answers a customer over their rate. */
 export const RATE_LIMITED = () =>
@@ -195,7 +196,6 @@ export const RATE_LIMITED = () =>
     message: 'Rate limit of 10/s per customer exceeded.',
     headers: { 'retry-after': '1', 'ratelimit-limit': '10', 'ratelimit-remaining': '0' },
   });
-const TOKENS = ['POST', '/api/widget-token'] as const;
 
 /** The stories every widget has, from its spec; the widget's file exports each by name. */
 export function sharedStories<Args extends WidgetArgs, El extends Widget, R>(
