@@ -21,7 +21,7 @@ import {
 
 /** Dates relative to now, so "valid until" reads as the reference seed's would. */
 const NOW = new Date();
-export const at = (days: number): string => daysFrom(NOW, days);
+const at = (days: number): string => daysFrom(NOW, days);
 
 export const ACCOUNT_ID = 'acct_StoryNordlicht01';
 
