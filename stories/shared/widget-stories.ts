@@ -9,7 +9,7 @@ import { nothing, type TemplateResult } from 'lit';
 import { html, unsafeStatic } from 'lit/static-html.js';
 import type { HttpHandler } from 'msw';
 import { expect, fn, userEvent } from 'storybook/test';
-import type { Scope } from '../../contracts/index.ts';
+import type { ErrorCode, Scope } from '../../contracts/index.ts';
 import {
   always,
   failure,
@@ -324,17 +324,30 @@ export function sharedStories<Args extends WidgetArgs, El extends Widget, R>(
     },
   };
 
-  /** 429 on every load, with Retry-After: after its retries the widget offers Try again. */
-  const RateLimited: Story = {
-    parameters: msw(load.answering(always(RATE_LIMITED))),
+  /** Nothing loads, for a reason that may pass: the error, and Try again. */
+  const unavailable = (
+    parameters: ReturnType<typeof msw>,
+    code: ErrorCode,
+    then?: (el: El) => Promise<void>,
+  ): Story => ({
+    parameters,
     play: async ({ canvasElement }) => {
       const el = await settled(await find(canvasElement), 'error', 15_000);
-      await expect(errorCode(el)).toBe('rate_limited');
-      await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('rate_limited'));
+      await expect(errorCode(el)).toBe(code);
+      await expect(view(el).getByRole('alert')).toHaveTextContent(errorText(code));
       await expect(view(el).getByRole('button', RETRY)).toBeVisible();
+      await then?.(el);
+    },
+  });
+
+  /** 429 on every load, with Retry-After: after its retries the widget offers Try again. */
+  const RateLimited = unavailable(
+    msw(load.answering(always(RATE_LIMITED))),
+    'rate_limited',
+    async () => {
       await expect(requests(load.method, load.path)).toHaveLength(3);
     },
-  };
+  );
 
   /** 500 on every attempt to load: an error with the request id for support; Try again recovers. */
   const ServerError: Story = {
@@ -356,15 +369,7 @@ export function sharedStories<Args extends WidgetArgs, El extends Widget, R>(
   };
 
   /** The network is down: every attempt to load fails to connect. */
-  const NetworkError: Story = {
-    parameters: msw(load.answering(always(networkError))),
-    play: async ({ canvasElement }) => {
-      const el = await settled(await find(canvasElement), 'error', 15_000);
-      await expect(errorCode(el)).toBe('network_error');
-      await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('network_error'));
-      await expect(view(el).getByRole('button', RETRY)).toBeVisible();
-    },
-  };
+  const NetworkError = unavailable(msw(load.answering(always(networkError))), 'network_error');
 
   const recovery = () => {
     if (!save.recovery) throw new Error(`<${spec.tag}> describes no recovery from a failed save`);
