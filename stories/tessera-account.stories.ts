@@ -1,6 +1,5 @@
-import type { Meta, StoryContext, StoryObj } from '@storybook/web-components-vite';
-import { html, nothing } from 'lit';
-import { expect, fn, userEvent } from 'storybook/test';
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, userEvent } from 'storybook/test';
 import { Account } from '../contracts/index.ts';
 import '../widgets/account/define.ts';
 import { account as en } from '../widgets/account/locales/en.ts';
@@ -11,10 +10,7 @@ import {
   always,
   elsewhere,
   failure,
-  first,
-  hang,
   malformed,
-  networkError,
   reference,
   tokenEndpoint,
 } from './mocks/index.ts';
@@ -30,76 +26,21 @@ import {
   widget,
 } from './play.ts';
 import {
-  argTypesFor,
-  cssVariables,
-  customTheme,
-  docsFor,
-  LIVE,
-  liveStack,
-  noStack,
-  unstyled,
-  type LiveStack,
-} from './render.ts';
+  answered,
+  sharedStories,
+  widgetMeta,
+  type WidgetArgs,
+  type WidgetSpec,
+} from './shared/widget-stories.ts';
 
-interface AccountArgs {
+interface AccountArgs extends WidgetArgs {
   accountId: string;
-  locale?: string;
-  appearance?: 'light' | 'dark';
-  unstyled?: boolean;
-  footer: string;
-  onTesseraReady: (event: Event) => void;
-  onTesseraChange: (event: Event) => void;
-  onTesseraSuccess: (event: Event) => void;
-  onTesseraError: (event: Event) => void;
-  [cssProperty: `--${string}`]: string;
 }
 
 type Story = StoryObj<AccountArgs>;
 
 const FULL = ['account:read', 'account:write'] as const;
 const NEW_EMAIL = 'ap@nordlicht-analytics.example';
-
-function render(args: AccountArgs, context: StoryContext<AccountArgs>) {
-  return html`<tessera-account
-    account-id=${args.accountId}
-    locale=${args.locale || nothing}
-    appearance=${args.appearance || nothing}
-    ?unstyled=${args.unstyled || unstyled(context)}
-    style=${cssVariables(args) || nothing}
-    @tessera-ready=${args.onTesseraReady}
-    @tessera-change=${args.onTesseraChange}
-    @tessera-success=${args.onTesseraSuccess}
-    @tessera-error=${args.onTesseraError}
-  >
-    ${args.footer ? html`<p slot="footer">${args.footer}</p>` : nothing}
-  </tessera-account>`;
-}
-
-const meta: Meta<AccountArgs> = {
-  title: 'Widgets/Account',
-  component: 'tessera-account',
-  render,
-  args: {
-    accountId: account.id,
-    footer: '',
-    onTesseraReady: fn(),
-    onTesseraChange: fn(),
-    onTesseraSuccess: fn(),
-    onTesseraError: fn(),
-  },
-  argTypes: argTypesFor('tessera-account', 'accountId'),
-  parameters: {
-    docs: docsFor('tessera-account'),
-    msw: {
-      handlers: {
-        token: tokenEndpoint({ scopes: FULL }),
-        reference: reference(),
-        account: accountApi(account),
-      },
-    },
-  },
-};
-export default meta;
 
 const accountIn = (canvas: HTMLElement) => widget<TesseraAccount>(canvas, 'tessera-account');
 const ACCOUNT_PATH = `/v1/accounts/${account.id}`;
@@ -120,6 +61,11 @@ async function retype(el: TesseraAccount, label: string, value: string) {
   });
 }
 
+/** The details show the country by its name in the widget's language. */
+const country = (name: string) => async (el: TesseraAccount) => {
+  await expect(details(el)).toContain(name);
+};
+
 async function save(el: TesseraAccount) {
   await userEvent.click(view(el).getByRole('button', { name: 'Save changes' }));
   await until(
@@ -129,6 +75,60 @@ async function save(el: TesseraAccount) {
   );
   await el.updateComplete;
 }
+
+const spec: WidgetSpec<AccountArgs, TesseraAccount, Account> = {
+  tag: 'tessera-account',
+  id: { arg: 'accountId', attribute: 'account-id', initial: account.id },
+  slots: ['footer'],
+  scopes: FULL,
+  api: { account: accountApi(account) },
+  ready: 'viewing',
+  load: {
+    method: 'GET',
+    path: ACCOUNT_PATH,
+    answering: (load) => ({ account: accountApi(account, { load }) }),
+    loadingTitle: 'Loading billing details…',
+  },
+  save: {
+    method: 'PATCH',
+    path: ACCOUNT_PATH,
+    answering: (save) => ({ account: accountApi(account, { save }) }),
+    fill: async (el) => {
+      await openEditor(el);
+      await retype(el, 'Billing email', NEW_EMAIL);
+    },
+    submit: save,
+    saved: async (el) => {
+      await settled(el, 'saved');
+    },
+    recovery: {
+      failed: 'editing',
+      notSaved: en['account.notSaved'],
+      kept: { label: 'Billing email', value: NEW_EMAIL },
+      retry: save,
+    },
+  },
+  tokenExpiresOn: 'load',
+  malformed: () => malformed(Account, { ...account, billing_email: 'not-an-email' }),
+  notFound: { args: { accountId: 'acct_SomeoneElse00001' }, message: en['account.errorNotFound'] },
+  recovered: async (el) => {
+    await expect(details(el)).toContain('Nordlicht Analytics GmbH');
+  },
+  theme: { button: 'Edit details', footer: 'Changes apply to invoices issued from tomorrow.' },
+  languages: {
+    de: { title: 'Rechnungsdaten', action: 'Daten bearbeiten', then: country('Deutschland') },
+    fr: { title: 'Informations de facturation', action: 'Modifier', then: country('Allemagne') },
+    es: { title: 'Datos de facturación', action: 'Editar datos', then: country('Alemania') },
+  },
+  rightToLeft: {
+    check: country(new Intl.DisplayNames(['ar'], { type: 'region' }).of('DE') ?? 'DE'),
+  },
+  live: { widget: 'account', id: (live) => live.accountId },
+};
+
+const meta: Meta<AccountArgs> = { title: 'Widgets/Account', ...widgetMeta(spec) };
+export default meta;
+const shared = sharedStories(spec);
 
 // --- states --------------------------------------------------------------------------------------
 
@@ -150,21 +150,6 @@ export const Viewing: Story = {
     await expect(view(el).getByRole('button', { name: 'Edit details' })).toBeVisible();
     await expect(view(el).queryByRole('form')).toBeNull();
     await expect(args.onTesseraReady).toHaveBeenCalledTimes(1);
-  },
-};
-
-export const Loading: Story = {
-  parameters: { msw: { handlers: { account: accountApi(account, { load: always(hang) }) } } },
-  play: async ({ canvasElement }) => {
-    const el = await accountIn(canvasElement);
-    await until(
-      () => requests('GET', ACCOUNT_PATH).length === 1,
-      () => 'no GET',
-    );
-    await el.updateComplete;
-    await expect(el.state.status).toBe('loading');
-    await expect(view(el).getByRole('heading', { name: 'Loading billing details…' })).toBeVisible();
-    await expect(view(el).getByRole('status')).toHaveTextContent('Loading billing details…');
   },
 };
 
@@ -273,7 +258,7 @@ const theirs = elsewhere<Account>((current) => ({
 
 /** 412: someone saved meanwhile; the panel shows each detail, theirs and mine. */
 export const SaveConflict: Story = {
-  parameters: { msw: { handlers: { account: accountApi(account, { save: theirs }) } } },
+  parameters: answered(spec.save, theirs),
   play: async ({ canvasElement, args, step }) => {
     const el = await settled(await accountIn(canvasElement), 'viewing');
     await openEditor(el);
@@ -304,19 +289,14 @@ export const SaveConflict: Story = {
 
 /** A 412 settled with "Use the new values": theirs in the form, nothing sent by itself. */
 export const SaveConflictUseTheirs: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, {
-          save: elsewhere((current) => ({
-            ...current,
-            billing_email: 'theirs@nordlicht-analytics.example',
-            version: current.version + 1,
-          })),
-        }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    elsewhere((current) => ({
+      ...current,
+      billing_email: 'theirs@nordlicht-analytics.example',
+      version: current.version + 1,
+    })),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await accountIn(canvasElement), 'viewing');
     await openEditor(el);
@@ -339,19 +319,14 @@ export const SaveConflictUseTheirs: Story = {
  * one, or an earlier answer was lost): the widget sees it and reports saved, sending nothing more.
  */
 export const SaveConflictSameChange: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, {
-          save: elsewhere((current) => ({
-            ...current,
-            billing_email: NEW_EMAIL,
-            version: current.version + 1,
-          })),
-        }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    elsewhere((current) => ({
+      ...current,
+      billing_email: NEW_EMAIL,
+      version: current.version + 1,
+    })),
+  ),
   play: async ({ canvasElement, args }) => {
     const el = await settled(await accountIn(canvasElement), 'viewing');
     await openEditor(el);
@@ -365,132 +340,18 @@ export const SaveConflictSameChange: Story = {
   },
 };
 
-/** The network drops while saving: the draft stays, and saving again sends it once. */
-export const NetworkErrorOnSave: Story = {
-  parameters: {
-    msw: { handlers: { account: accountApi(account, { save: first(3, networkError) }) } },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'viewing');
-    await openEditor(el);
-    await retype(el, 'Billing email', NEW_EMAIL);
-    await save(el);
-    await expect(el.state.status).toBe('editing');
-    const alert = view(el).getByRole('alert');
-    await expect(alert).toHaveTextContent(
-      `${en['account.notSaved']} ${errorText('network_error')}`,
-    );
-    await expect(focused(el)).toBe(alert);
-    await expect(view(el).getByLabelText('Billing email')).toHaveValue(NEW_EMAIL);
-    await save(el);
-    await settled(el, 'saved');
-    const keys = new Set(requests('PATCH', ACCOUNT_PATH).map((r) => r.idempotencyKey));
-    await expect(keys.size).toBe(1);
-  },
-};
-
-/** 500 on save: the widget's own message and the request id for support. */
-export const ServerErrorOnSave: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, { save: always(() => failure('internal_error')) }),
-      },
-    },
-  },
-  play: async ({ canvasElement, args }) => {
-    const el = await settled(await accountIn(canvasElement), 'viewing');
-    await openEditor(el);
-    await retype(el, 'Billing email', NEW_EMAIL);
-    await save(el);
-    const alert = view(el).getByRole('alert');
-    await expect(alert).toHaveTextContent(errorText('internal_error'));
-    await expect(alert).toHaveTextContent(/Reference: req_story_\d+/);
-    await expect(args.onTesseraError).toHaveBeenCalledTimes(1);
-  },
-};
-
 /** 403 insufficient_scope on save: the customer may not change these details after all. */
 export const ForbiddenOnSave: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, { save: always(() => failure('insufficient_scope')) }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    always(() => failure('insufficient_scope')),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await accountIn(canvasElement), 'viewing');
     await openEditor(el);
     await retype(el, 'Billing email', NEW_EMAIL);
     await save(el);
     await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('insufficient_scope'));
-  },
-};
-
-/** 429 on every load, with Retry-After: after the retries, the widget offers Try again. */
-export const RateLimited: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, {
-          load: always(() => failure('rate_limited', { headers: { 'retry-after': '1' } })),
-        }),
-      },
-    },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'error', 15_000);
-    await expect(errorCode(el)).toBe('rate_limited');
-    await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('rate_limited'));
-    await expect(view(el).getByRole('button', { name: 'Try again' })).toBeVisible();
-    await expect(requests('GET', ACCOUNT_PATH)).toHaveLength(3);
-  },
-};
-
-/** 500 on load, then the service recovers: Try again shows the details. */
-export const ServerErrorOnLoad: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, { load: first(3, () => failure('internal_error')) }),
-      },
-    },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'error', 15_000);
-    await expect(view(el).getByRole('heading', { name: 'Something went wrong' })).toBeVisible();
-    await userEvent.click(view(el).getByRole('button', { name: 'Try again' }));
-    await settled(el, 'viewing');
-    await expect(details(el)).toContain('Nordlicht Analytics GmbH');
-  },
-};
-
-/** 404: an account the token may not reach. Nothing to retry. */
-export const NotFound: Story = {
-  args: { accountId: 'acct_SomeoneElse00001' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'error');
-    await expect(view(el).getByRole('alert')).toHaveTextContent(en['account.errorNotFound']);
-    await expect(view(el).queryByRole('button')).toBeNull();
-  },
-};
-
-/** The API answers an account that breaks the v1 contract: refused, not shown. */
-export const SchemaMismatch: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, {
-          load: always(() => malformed(Account, { ...account, billing_email: 'not-an-email' })),
-        }),
-      },
-    },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'error');
-    await expect(errorCode(el)).toBe('schema_mismatch');
-    await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('schema_mismatch'));
   },
 };
 
@@ -513,46 +374,6 @@ export const ReferenceDataUnavailable: Story = {
 
 // --- tokens --------------------------------------------------------------------------------------
 
-/** 401 token_expired on load: one new token, the same request again. */
-export const TokenExpiredThenRefreshed: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        account: accountApi(account, { load: first(1, () => failure('token_expired')) }),
-      },
-    },
-  },
-  play: async ({ canvasElement, args }) => {
-    const el = await settled(await accountIn(canvasElement), 'viewing');
-    const tokens = requests('POST', '/api/widget-token');
-    await expect(tokens).toHaveLength(2);
-    await expect(requests('GET', ACCOUNT_PATH).map((r) => r.status)).toEqual([401, 200]);
-    await expect(args.onTesseraError).not.toHaveBeenCalled();
-    await expect(el.state.status).toBe('viewing');
-  },
-};
-
-/** A short-lived token is renewed while the customer types; the save uses the new one. */
-export const TokenRefreshedBeforeExpiry: Story = {
-  parameters: {
-    msw: { handlers: { token: tokenEndpoint({ scopes: FULL, ttlSeconds: [3, 300] }) } },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'viewing');
-    await openEditor(el);
-    await retype(el, 'Billing email', NEW_EMAIL);
-    await until(
-      () => requests('POST', '/api/widget-token').length === 2,
-      () => 'the token was not renewed before it expired',
-      5_000,
-    );
-    await save(el);
-    await settled(el, 'saved');
-    const [, fresh] = requests('POST', '/api/widget-token');
-    await expect(requests('PATCH', ACCOUNT_PATH)[0]?.token).toBe(fresh?.token);
-  },
-};
-
 /** The token expired (401) and the partner backend is down: the draft stays, with a message. */
 export const TokenExpiredBackendDown: Story = {
   parameters: {
@@ -574,19 +395,6 @@ export const TokenExpiredBackendDown: Story = {
   },
 };
 
-/** The partner's token endpoint fails from the start. */
-export const TokenEndpointFails: Story = {
-  parameters: {
-    msw: { handlers: { token: tokenEndpoint({ scopes: FULL, fail: 503 }) } },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'error');
-    await expect(errorCode(el)).toBe('token_fetch_failed');
-    await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('token_fetch_failed'));
-    await expect(view(el).getByRole('button', { name: 'Try again' })).toBeVisible();
-  },
-};
-
 // --- content, languages, looks -------------------------------------------------------------------
 
 export const LongNames: Story = {
@@ -598,98 +406,25 @@ export const LongNames: Story = {
   },
 };
 
-async function inLanguage(canvas: HTMLElement, title: string, edit: string) {
-  const el = await settled(await accountIn(canvas), 'viewing');
-  await until(
-    () => view(el).queryByRole('heading', { name: title }) !== null,
-    () => `the heading never read "${title}"`,
-  );
-  await expect(view(el).getByRole('button', { name: edit })).toBeVisible();
-  return el;
-}
+// --- what every widget shows alike (shared/widget-stories.ts) -----------------------------------
 
-export const German: Story = {
-  globals: { locale: 'de' },
-  play: async ({ canvasElement }) => {
-    const el = await inLanguage(canvasElement, 'Rechnungsdaten', 'Daten bearbeiten');
-    await expect(details(el)).toContain('Deutschland');
-  },
-};
-
-export const French: Story = {
-  globals: { locale: 'fr' },
-  play: async ({ canvasElement }) => {
-    const el = await inLanguage(canvasElement, 'Informations de facturation', 'Modifier');
-    await expect(details(el)).toContain('Allemagne');
-  },
-};
-
-export const Spanish: Story = {
-  globals: { locale: 'es' },
-  play: async ({ canvasElement }) => {
-    const el = await inLanguage(canvasElement, 'Datos de facturación', 'Editar datos');
-    await expect(details(el)).toContain('Alemania');
-  },
-};
-
-export const RightToLeft: Story = {
-  globals: { locale: 'ar' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'viewing');
-    const base = el.shadowRoot?.querySelector('[part~="base"]');
-    await expect(base && getComputedStyle(base).direction).toBe('rtl');
-    const germany = new Intl.DisplayNames(['ar'], { type: 'region' }).of('DE') ?? 'DE';
-    await expect(details(el)).toContain(germany);
-  },
-};
-
-export const Dark: Story = {
-  globals: { appearance: 'dark' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'viewing');
-    await expect(el.shadowRoot?.querySelector('[part~="base"]')).toHaveClass('dark');
-  },
-};
-
-export const Unstyled: Story = {
-  globals: { appearance: 'unstyled' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'viewing');
-    await expect(el).toHaveAttribute('unstyled');
-    const base = el.shadowRoot?.querySelector('[part~="base"]');
-    await expect(base && getComputedStyle(base).borderStyle).toBe('none');
-  },
-};
-
-export const CustomTheme: Story = {
-  decorators: [(story) => html`${customTheme('tessera-account')}${story()}`],
-  args: { footer: 'Changes apply to invoices issued from tomorrow.' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await accountIn(canvasElement), 'viewing');
-    const edit = view(el).getByRole('button', { name: 'Edit details' });
-    await expect(getComputedStyle(edit).textTransform).toBe('uppercase');
-    await expect(getComputedStyle(edit).backgroundColor).toBe('rgb(122, 62, 0)');
-  },
-};
-
-// --- the real stack -------------------------------------------------------------------------------
-
+export const Loading = shared.Loading;
+export const TokenExpiredThenRefreshed = shared.TokenExpiredThenRefreshed;
+export const TokenRefreshedBeforeExpiry = shared.TokenRefreshedBeforeExpiry;
+export const TokenEndpointFails = shared.TokenEndpointFails;
+export const NotFound = shared.NotFound;
+export const SchemaMismatch = shared.SchemaMismatch;
+export const RateLimited = shared.RateLimited;
+export const ServerErrorOnLoad = shared.ServerError;
+export const NetworkError = shared.NetworkError;
+export const NetworkErrorOnSave = shared.NetworkErrorOnSave;
+export const ServerErrorOnSave = shared.ServerErrorOnSave;
+export const German = shared.German;
+export const French = shared.French;
+export const Spanish = shared.Spanish;
+export const RightToLeft = shared.RightToLeft;
+export const Dark = shared.Dark;
+export const Unstyled = shared.Unstyled;
+export const CustomTheme = shared.CustomTheme;
 /** The demo customer's account on a running `npm start` (not run as a test). */
-export const Live: StoryObj<AccountArgs> = {
-  tags: ['!test', '!autodocs', 'live'],
-  loaders: [liveStack],
-  render: (args, context) => {
-    const live = (context.loaded as { live: LiveStack }).live;
-    if (!live.ok) return noStack(live.reason);
-    return html`<tessera-account
-      account-id=${live.accountId}
-      api-base=${LIVE.apiBase()}
-      token-url=${LIVE.tokenUrl('account')}
-      ?unstyled=${unstyled(context)}
-      @tessera-ready=${args.onTesseraReady}
-      @tessera-change=${args.onTesseraChange}
-      @tessera-success=${args.onTesseraSuccess}
-      @tessera-error=${args.onTesseraError}
-    ></tessera-account>`;
-  },
-};
+export const Live: Story = { ...shared.Live, tags: ['!test', '!autodocs', 'live'] };

@@ -1,6 +1,5 @@
-import type { Meta, StoryContext, StoryObj } from '@storybook/web-components-vite';
-import { html, nothing } from 'lit';
-import { expect, fn, userEvent } from 'storybook/test';
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, userEvent } from 'storybook/test';
 import { OnboardingApplication } from '../contracts/index.ts';
 import '../widgets/onboarding/define.ts';
 import type { TesseraOnboarding } from '../widgets/onboarding/tessera-onboarding.ts';
@@ -15,12 +14,8 @@ import {
   always,
   elsewhere,
   failure,
-  first,
-  hang,
   malformed,
-  networkError,
   onboardingApi,
-  reference,
   tokenEndpoint,
   withSteps,
 } from './mocks/index.ts';
@@ -36,79 +31,23 @@ import {
   widget,
 } from './play.ts';
 import {
-  argTypesFor,
-  cssVariables,
-  customTheme,
-  docsFor,
-  LIVE,
-  liveStack,
-  noStack,
-  unstyled,
-  type LiveStack,
-} from './render.ts';
+  RATE_LIMITED,
+  answered,
+  sharedStories,
+  widgetMeta,
+  type WidgetArgs,
+  type WidgetSpec,
+} from './shared/widget-stories.ts';
 
-interface OnboardingArgs {
+interface OnboardingArgs extends WidgetArgs {
   applicationId: string;
-  locale?: string;
-  appearance?: 'light' | 'dark';
-  unstyled?: boolean;
   terms: string;
-  footer: string;
-  onTesseraReady: (event: Event) => void;
-  onTesseraChange: (event: Event) => void;
-  onTesseraSuccess: (event: Event) => void;
-  onTesseraError: (event: Event) => void;
-  [cssProperty: `--${string}`]: string;
 }
 
 type Story = StoryObj<OnboardingArgs>;
 
 const FULL = ['onboarding:read', 'onboarding:write'] as const;
 const CONTACT = { name: 'Lena Schäfer', email: 'lena@nordlicht.example', phone: '030 1234567' };
-
-function render(args: OnboardingArgs, context: StoryContext<OnboardingArgs>) {
-  return html`<tessera-onboarding
-    application-id=${args.applicationId || nothing}
-    locale=${args.locale || nothing}
-    appearance=${args.appearance || nothing}
-    ?unstyled=${args.unstyled || unstyled(context)}
-    style=${cssVariables(args) || nothing}
-    @tessera-ready=${args.onTesseraReady}
-    @tessera-change=${args.onTesseraChange}
-    @tessera-success=${args.onTesseraSuccess}
-    @tessera-error=${args.onTesseraError}
-  >
-    ${args.terms ? html`<p slot="terms">${args.terms}</p>` : nothing}
-    ${args.footer ? html`<p slot="footer">${args.footer}</p>` : nothing}
-  </tessera-onboarding>`;
-}
-
-const meta: Meta<OnboardingArgs> = {
-  title: 'Widgets/Onboarding',
-  component: 'tessera-onboarding',
-  render,
-  args: {
-    applicationId: '',
-    terms: '',
-    footer: '',
-    onTesseraReady: fn(),
-    onTesseraChange: fn(),
-    onTesseraSuccess: fn(),
-    onTesseraError: fn(),
-  },
-  argTypes: argTypesFor('tessera-onboarding', 'applicationId'),
-  parameters: {
-    docs: docsFor('tessera-onboarding'),
-    msw: {
-      handlers: {
-        token: tokenEndpoint({ scopes: FULL }),
-        reference: reference(),
-        onboarding: onboardingApi(seedApplication),
-      },
-    },
-  },
-};
-export default meta;
 
 const BUSY = new Set(['loading', 'saving', 'submitting']);
 const onboardingIn = (canvas: HTMLElement) =>
@@ -140,6 +79,81 @@ async function press(el: TesseraOnboarding, name: string | RegExp) {
   return idle(el);
 }
 
+const SAVE_PATH = `/v1/onboarding/${seedApplication.id}`;
+const BILLING_STEP = 'Step 3 of 4: Billing';
+
+const spec: WidgetSpec<OnboardingArgs, TesseraOnboarding, OnboardingApplication> = {
+  tag: 'tessera-onboarding',
+  id: { arg: 'applicationId', attribute: 'application-id', initial: '' },
+  slots: ['terms', 'footer'],
+  scopes: FULL,
+  api: { onboarding: onboardingApi(seedApplication) },
+  ready: 'editing',
+  titled: (el, title) =>
+    typeof title === 'string' ? heading(el) === title : title.test(heading(el)),
+  // Without an application id, the widget starts (or resumes) the customer's application.
+  load: {
+    method: 'POST',
+    path: '/v1/onboarding',
+    answering: (start) => ({ onboarding: onboardingApi(seedApplication, { start }) }),
+    loadingTitle: 'Loading your application…',
+  },
+  save: {
+    method: 'PATCH',
+    path: SAVE_PATH,
+    answering: (save) => ({ onboarding: onboardingApi(seedApplication, { save }) }),
+    fill: fillContact,
+    submit: async (el) => {
+      await press(el, 'Save and continue');
+    },
+    saved: async (el) => {
+      await expect(heading(el)).toBe(BILLING_STEP);
+    },
+    recovery: {
+      failed: 'error',
+      notSaved: 'Nothing is lost',
+      kept: { label: 'Full name', value: CONTACT.name },
+      retry: async (el) => {
+        await press(el, 'Try again');
+      },
+    },
+  },
+  tokenExpiresOn: 'save',
+  malformed: () =>
+    malformed(OnboardingApplication, { ...seedApplication, current_step: 'payment' }),
+  notFound: { args: { applicationId: 'onb_DoesNotExist0001' }, message: errorText('not_found') },
+  recovered: async (el) => {
+    await expect(heading(el)).toBe('Step 2 of 4: Contact person');
+  },
+  theme: {
+    button: 'Save and continue',
+    footer: 'Questions about onboarding? Write to onboarding@shop.example.',
+  },
+  languages: {
+    de: {
+      title: /^Schritt 2 von 4: Ansprechperson$/,
+      action: 'Speichern und weiter',
+      then: async (el) => {
+        await expect(view(el).getByLabelText('Vollständiger Name')).toBeVisible();
+      },
+    },
+    fr: { title: /^Étape 2 sur 4\s?: Personne à contacter$/, action: 'Enregistrer et continuer' },
+    es: { title: /^Paso 2 de 4: Persona de contacto$/, action: 'Guardar y continuar' },
+  },
+  rightToLeft: {
+    parameters: { msw: { handlers: { onboarding: onboardingApi(reviewApplication) } } },
+    check: async (el) => {
+      const germany = new Intl.DisplayNames(['ar'], { type: 'region' }).of('DE') ?? 'DE';
+      await expect(el.shadowRoot?.querySelector('[part~="review"]')).toHaveTextContent(germany);
+    },
+  },
+  live: { widget: 'onboarding' },
+};
+
+const meta: Meta<OnboardingArgs> = { title: 'Widgets/Onboarding', ...widgetMeta(spec) };
+export default meta;
+const shared = sharedStories(spec);
+
 // --- states --------------------------------------------------------------------------------------
 
 /** The seed's application, resumed where it was left: the company step done, contact next. */
@@ -156,26 +170,6 @@ export const Resumed: Story = {
     );
     await expect(v.getByRole('status')).toHaveTextContent('Step 2 of 4: Contact person');
     await expect(args.onTesseraReady).toHaveBeenCalledTimes(1);
-  },
-};
-
-/** Starting or resuming the application takes a while. */
-export const Loading: Story = {
-  parameters: {
-    msw: { handlers: { onboarding: onboardingApi(seedApplication, { start: always(hang) }) } },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await onboardingIn(canvasElement);
-    await until(
-      () => requests('POST', '/v1/onboarding').length === 1,
-      () => 'never started',
-    );
-    await el.updateComplete;
-    await expect(el.state.status).toBe('loading');
-    await expect(
-      view(el).getByRole('heading', { name: 'Loading your application…' }),
-    ).toBeVisible();
-    await expect(view(el).getByRole('status')).toHaveTextContent('Loading your application…');
   },
 };
 
@@ -387,9 +381,7 @@ const jonas = elsewhere<OnboardingApplication>((current) =>
 
 /** 412: another tab saved the same step; both values are shown and the customer decides. */
 export const SaveConflict: Story = {
-  parameters: {
-    msw: { handlers: { onboarding: onboardingApi(seedApplication, { save: jonas }) } },
-  },
+  parameters: answered(spec.save, jonas),
   play: async ({ canvasElement, step }) => {
     const el = await settled(await onboardingIn(canvasElement), 'editing');
     await fillContact(el);
@@ -424,17 +416,12 @@ export const SaveConflictUseTheirs: Story = {
 
 /** 409 onboarding_submitted: it was submitted in another tab meanwhile. */
 export const SubmittedElsewhere: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        onboarding: onboardingApi(seedApplication, {
-          save: elsewhere((current) =>
-            withSteps({ ...submittedApplication, id: current.id, version: current.version + 1 }),
-          ),
-        }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    elsewhere((current) =>
+      withSteps({ ...submittedApplication, id: current.id, version: current.version + 1 }),
+    ),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await onboardingIn(canvasElement), 'editing');
     await fillContact(el);
@@ -444,74 +431,9 @@ export const SubmittedElsewhere: Story = {
   },
 };
 
-const SAVE_PATH = `/v1/onboarding/${seedApplication.id}`;
-
-/** The network drops during a save: nothing typed is lost, and Try again saves it once. */
-export const NetworkErrorOnSave: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        onboarding: onboardingApi(seedApplication, { save: first(3, networkError) }),
-      },
-    },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'editing');
-    await fillContact(el);
-    await press(el, 'Save and continue');
-    await expect(el.state.status).toBe('error');
-    const alert = view(el).getByRole('alert');
-    await expect(alert).toHaveTextContent('Nothing is lost');
-    await expect(alert).toHaveTextContent(errorText('network_error'));
-    await expect(focused(el)).toBe(alert);
-    await expect(view(el).getByLabelText('Full name')).toHaveValue(CONTACT.name);
-    await press(el, 'Try again');
-    await expect(heading(el)).toBe('Step 3 of 4: Billing');
-    const keys = new Set(requests('PATCH', SAVE_PATH).map((r) => r.idempotencyKey));
-    await expect(keys.size).toBe(1);
-  },
-};
-
-/** 500 on save: the API's message and request id, the values kept, Try again saves. */
-export const ServerErrorOnSave: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        onboarding: onboardingApi(seedApplication, {
-          save: first(3, () => failure('internal_error', { message: 'The database is down.' })),
-        }),
-      },
-    },
-  },
-  play: async ({ canvasElement, args }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'editing');
-    await fillContact(el);
-    await press(el, 'Save and continue');
-    const alert = view(el).getByRole('alert');
-    await expect(alert).toHaveTextContent(errorText('internal_error'));
-    await expect(alert).toHaveTextContent(/Reference: req_story_\d+/);
-    await expect(args.onTesseraError).toHaveBeenCalledTimes(1);
-    await press(el, 'Try again');
-    await expect(heading(el)).toBe('Step 3 of 4: Billing');
-  },
-};
-
 /** 429 on every attempt, with Retry-After: the widget waits as told, then offers Try again. */
 export const RateLimitedOnSave: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        onboarding: onboardingApi(seedApplication, {
-          save: always(() =>
-            failure('rate_limited', {
-              message: 'Rate limit of 10/s per customer exceeded.',
-              headers: { 'retry-after': '1' },
-            }),
-          ),
-        }),
-      },
-    },
-  },
+  parameters: answered(spec.save, always(RATE_LIMITED)),
   play: async ({ canvasElement }) => {
     const el = await settled(await onboardingIn(canvasElement), 'editing');
     await fillContact(el);
@@ -526,15 +448,10 @@ export const RateLimitedOnSave: Story = {
 
 /** 403 insufficient_scope on save: the scope was withdrawn; the answers stay, read-only. */
 export const ForbiddenOnSave: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        onboarding: onboardingApi(seedApplication, {
-          save: always(() => failure('insufficient_scope')),
-        }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    always(() => failure('insufficient_scope')),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await onboardingIn(canvasElement), 'editing');
     await fillContact(el);
@@ -544,96 +461,7 @@ export const ForbiddenOnSave: Story = {
   },
 };
 
-/** 404: an application id that is not this customer's. */
-export const NotFound: Story = {
-  args: { applicationId: 'onb_DoesNotExist0001' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'error');
-    await expect(errorCode(el)).toBe('not_found');
-    await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('not_found'));
-    await expect(view(el).queryByRole('button')).toBeNull();
-  },
-};
-
-/** The API answers an application that breaks the v1 contract: refused, not shown. */
-export const SchemaMismatch: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        onboarding: onboardingApi(seedApplication, {
-          start: always(() =>
-            malformed(OnboardingApplication, { ...seedApplication, current_step: 'payment' }),
-          ),
-        }),
-      },
-    },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'error');
-    await expect(errorCode(el)).toBe('schema_mismatch');
-    await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('schema_mismatch'));
-  },
-};
-
 // --- tokens --------------------------------------------------------------------------------------
-
-/** 401 token_expired on save: one new token, the save again, and on to billing. */
-export const TokenExpiredThenRefreshed: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        onboarding: onboardingApi(seedApplication, {
-          save: first(1, () => failure('token_expired')),
-        }),
-      },
-    },
-  },
-  play: async ({ canvasElement, args }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'editing');
-    await fillContact(el);
-    await press(el, 'Save and continue');
-    await expect(heading(el)).toBe('Step 3 of 4: Billing');
-    const tokens = requests('POST', '/api/widget-token');
-    const saves = requests('PATCH', SAVE_PATH);
-    await expect(tokens).toHaveLength(2);
-    await expect(saves.map((s) => s.status)).toEqual([401, 200]);
-    await expect(saves[1]?.token).toBe(tokens[1]?.token);
-    await expect(args.onTesseraError).not.toHaveBeenCalled();
-  },
-};
-
-/** A short-lived token is renewed while the customer types; the save uses the new one. */
-export const TokenRefreshedBeforeExpiry: Story = {
-  parameters: {
-    msw: { handlers: { token: tokenEndpoint({ scopes: FULL, ttlSeconds: [3, 300] }) } },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'editing');
-    await fillContact(el);
-    await until(
-      () => requests('POST', '/api/widget-token').length === 2,
-      () => 'the token was not renewed before it expired',
-      5_000,
-    );
-    await press(el, 'Save and continue');
-    await expect(heading(el)).toBe('Step 3 of 4: Billing');
-    const [, fresh] = requests('POST', '/api/widget-token');
-    await expect(requests('PATCH', SAVE_PATH)[0]?.token).toBe(fresh?.token);
-  },
-};
-
-/** The partner's token endpoint fails: nothing can start; Try again is offered. */
-export const TokenEndpointFails: Story = {
-  parameters: {
-    msw: { handlers: { token: tokenEndpoint({ scopes: FULL, fail: 503 }) } },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'error');
-    await expect(errorCode(el)).toBe('token_fetch_failed');
-    await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('token_fetch_failed'));
-    await expect(view(el).getByRole('button', { name: 'Try again' })).toBeVisible();
-  },
-};
 
 // --- content, languages, looks -------------------------------------------------------------------
 
@@ -668,105 +496,25 @@ export const LongNames: Story = {
   },
 };
 
-async function inLanguage(canvas: HTMLElement, title: RegExp, next: string) {
-  const el = await settled(await onboardingIn(canvas), 'editing');
-  await until(
-    () => title.test(heading(el)),
-    () => `the heading reads "${heading(el)}"`,
-  );
-  await expect(view(el).getByRole('button', { name: next })).toBeVisible();
-  return el;
-}
+// --- what every widget shows alike (shared/widget-stories.ts) -----------------------------------
 
-export const German: Story = {
-  globals: { locale: 'de' },
-  play: async ({ canvasElement }) => {
-    const el = await inLanguage(
-      canvasElement,
-      /^Schritt 2 von 4: Ansprechperson$/,
-      'Speichern und weiter',
-    );
-    await expect(view(el).getByLabelText('Vollständiger Name')).toBeVisible();
-  },
-};
-
-export const French: Story = {
-  globals: { locale: 'fr' },
-  play: async ({ canvasElement }) => {
-    await inLanguage(
-      canvasElement,
-      /^Étape 2 sur 4\s?: Personne à contacter$/,
-      'Enregistrer et continuer',
-    );
-  },
-};
-
-export const Spanish: Story = {
-  globals: { locale: 'es' },
-  play: async ({ canvasElement }) => {
-    await inLanguage(canvasElement, /^Paso 2 de 4: Persona de contacto$/, 'Guardar y continuar');
-  },
-};
-
-/** Arabic: right to left; country names from `Intl` in Arabic, the strings in English for now. */
-export const RightToLeft: Story = {
-  globals: { locale: 'ar' },
-  parameters: { msw: { handlers: { onboarding: onboardingApi(reviewApplication) } } },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'editing');
-    const base = el.shadowRoot?.querySelector('[part~="base"]');
-    await expect(base && getComputedStyle(base).direction).toBe('rtl');
-    const germany = new Intl.DisplayNames(['ar'], { type: 'region' }).of('DE') ?? 'DE';
-    await expect(el.shadowRoot?.querySelector('[part~="review"]')).toHaveTextContent(germany);
-  },
-};
-
-export const Dark: Story = {
-  globals: { appearance: 'dark' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'editing');
-    await expect(el.shadowRoot?.querySelector('[part~="base"]')).toHaveClass('dark');
-  },
-};
-
-export const Unstyled: Story = {
-  globals: { appearance: 'unstyled' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'editing');
-    await expect(el).toHaveAttribute('unstyled');
-    const base = el.shadowRoot?.querySelector('[part~="base"]');
-    await expect(base && getComputedStyle(base).borderStyle).toBe('none');
-  },
-};
-
-export const CustomTheme: Story = {
-  decorators: [(story) => html`${customTheme('tessera-onboarding')}${story()}`],
-  args: { footer: 'Questions about onboarding? Write to onboarding@shop.example.' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await onboardingIn(canvasElement), 'editing');
-    const next = view(el).getByRole('button', { name: 'Save and continue' });
-    await expect(getComputedStyle(next).textTransform).toBe('uppercase');
-    await expect(getComputedStyle(next).backgroundColor).toBe('rgb(122, 62, 0)');
-  },
-};
-
-// --- the real stack -------------------------------------------------------------------------------
-
+export const Loading = shared.Loading;
+export const TokenExpiredThenRefreshed = shared.TokenExpiredThenRefreshed;
+export const TokenRefreshedBeforeExpiry = shared.TokenRefreshedBeforeExpiry;
+export const TokenEndpointFails = shared.TokenEndpointFails;
+export const NotFound = shared.NotFound;
+export const SchemaMismatch = shared.SchemaMismatch;
+export const RateLimited = shared.RateLimited;
+export const ServerError = shared.ServerError;
+export const NetworkError = shared.NetworkError;
+export const NetworkErrorOnSave = shared.NetworkErrorOnSave;
+export const ServerErrorOnSave = shared.ServerErrorOnSave;
+export const German = shared.German;
+export const French = shared.French;
+export const Spanish = shared.Spanish;
+export const RightToLeft = shared.RightToLeft;
+export const Dark = shared.Dark;
+export const Unstyled = shared.Unstyled;
+export const CustomTheme = shared.CustomTheme;
 /** The demo customer's application on a running `npm start` (not run as a test). */
-export const Live: StoryObj<OnboardingArgs> = {
-  tags: ['!test', '!autodocs', 'live'],
-  loaders: [liveStack],
-  render: (args, context) => {
-    const live = (context.loaded as { live: LiveStack }).live;
-    if (!live.ok) return noStack(live.reason);
-    return html`<tessera-onboarding
-      api-base=${LIVE.apiBase()}
-      token-url=${LIVE.tokenUrl('onboarding')}
-      ?unstyled=${unstyled(context)}
-      @tessera-ready=${args.onTesseraReady}
-      @tessera-change=${args.onTesseraChange}
-      @tessera-success=${args.onTesseraSuccess}
-      @tessera-error=${args.onTesseraError}
-    ></tessera-onboarding>`;
-  },
-};
+export const Live: Story = { ...shared.Live, tags: ['!test', '!autodocs', 'live'] };

@@ -1,6 +1,5 @@
-import type { Meta, StoryContext, StoryObj } from '@storybook/web-components-vite';
-import { html, nothing } from 'lit';
-import { expect, fn, userEvent } from 'storybook/test';
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, userEvent } from 'storybook/test';
 import { Quote } from '../contracts/index.ts';
 import { formatMoney } from '../widgets/core/format.ts';
 import '../widgets/quote/define.ts';
@@ -19,16 +18,13 @@ import {
   always,
   failure,
   first,
-  hang,
   malformed,
-  networkError,
   quoteApi,
-  reference,
   respond,
   tokenEndpoint,
+  type Override,
 } from './mocks/index.ts';
 import {
-  errorCode,
   errorText,
   focused,
   plain,
@@ -40,85 +36,30 @@ import {
   widget,
 } from './play.ts';
 import {
-  argTypesFor,
-  cssVariables,
-  customTheme,
-  docsFor,
-  LIVE,
-  liveStack,
-  noStack,
-  unstyled,
-  type LiveStack,
-} from './render.ts';
+  RATE_LIMITED,
+  answered,
+  sharedStories,
+  widgetMeta,
+  type WidgetArgs,
+  type WidgetSpec,
+} from './shared/widget-stories.ts';
 
-interface QuoteArgs {
+interface QuoteArgs extends WidgetArgs {
   quoteId: string;
-  locale?: string;
-  appearance?: 'light' | 'dark';
-  unstyled?: boolean;
   terms: string;
-  footer: string;
-  onTesseraReady: (event: Event) => void;
-  onTesseraChange: (event: Event) => void;
-  onTesseraSuccess: (event: Event) => void;
-  onTesseraError: (event: Event) => void;
-  [cssProperty: `--${string}`]: string;
 }
 
 type Story = StoryObj<QuoteArgs>;
 
 const FULL = ['quote:read', 'quote:accept'] as const;
 const SIGNER = { name: 'Ada Lovelace', email: 'ada@nordlicht-analytics.example' };
-
-function render(args: QuoteArgs, context: StoryContext<QuoteArgs>) {
-  return html`<tessera-quote
-    quote-id=${args.quoteId}
-    locale=${args.locale || nothing}
-    appearance=${args.appearance || nothing}
-    ?unstyled=${args.unstyled || unstyled(context)}
-    style=${cssVariables(args) || nothing}
-    @tessera-ready=${args.onTesseraReady}
-    @tessera-change=${args.onTesseraChange}
-    @tessera-success=${args.onTesseraSuccess}
-    @tessera-error=${args.onTesseraError}
-  >
-    ${args.terms ? html`<p slot="terms">${args.terms}</p>` : nothing}
-    ${args.footer ? html`<p slot="footer">${args.footer}</p>` : nothing}
-  </tessera-quote>`;
-}
-
-const meta: Meta<QuoteArgs> = {
-  title: 'Widgets/Quote',
-  component: 'tessera-quote',
-  render,
-  args: {
-    quoteId: openQuote.id,
-    terms: '',
-    footer: '',
-    onTesseraReady: fn(),
-    onTesseraChange: fn(),
-    onTesseraSuccess: fn(),
-    onTesseraError: fn(),
-  },
-  argTypes: argTypesFor('tessera-quote', 'quoteId'),
-  parameters: {
-    docs: docsFor('tessera-quote'),
-    msw: {
-      handlers: {
-        token: tokenEndpoint({ scopes: FULL }),
-        reference: reference(),
-        quote: quoteApi(openQuote),
-      },
-    },
-  },
-};
-export default meta;
+const QUOTE_PATH = `/quotes/${openQuote.id}`;
+const answering = (load: Override<Quote>) => ({ quote: quoteApi(openQuote, { load }) });
 
 /** The story's `<tessera-quote>`, typed. */
 const quoteIn = (canvas: HTMLElement) => widget<TesseraQuote>(canvas, 'tessera-quote');
 const money = (amount: number, locale = 'en') =>
   plain(formatMoney(locale, openQuote.currency, amount));
-const RETRY = { name: 'Try again' };
 
 async function typeSigner(el: TesseraQuote) {
   const v = view(el);
@@ -126,6 +67,70 @@ async function typeSigner(el: TesseraQuote) {
   await userEvent.type(v.getByLabelText('Your email'), SIGNER.email);
   await userEvent.click(v.getByLabelText('I accept the terms of this quote'));
 }
+
+const spec: WidgetSpec<QuoteArgs, TesseraQuote, Quote> = {
+  tag: 'tessera-quote',
+  id: { arg: 'quoteId', attribute: 'quote-id', initial: openQuote.id },
+  slots: ['terms', 'footer'],
+  scopes: FULL,
+  api: { quote: quoteApi(openQuote) },
+  ready: 'ready',
+  load: {
+    method: 'GET',
+    path: QUOTE_PATH,
+    answering,
+    loadingTitle: 'Loading quote…',
+    then: async (el) => {
+      await expect(el.shadowRoot?.querySelector('[part~="base"]')).toHaveAttribute(
+        'aria-busy',
+        'true',
+      );
+      await expect(view(el).queryByRole('table')).toBeNull();
+    },
+  },
+  save: {
+    method: 'POST',
+    path: '/accept',
+    answering: (accept) => ({ quote: quoteApi(openQuote, { accept }) }),
+    fill: typeSigner,
+    submit: (el) => userEvent.click(view(el).getByRole('button', { name: 'Accept quote' })),
+    saved: async (el) => {
+      await settled(el, 'accepted');
+    },
+  },
+  tokenExpiresOn: 'load',
+  malformed: () => malformed(Quote, malformedQuote),
+  notFound: { args: { quoteId: 'qt_DoesNotExist0001' }, message: errorText('not_found') },
+  recovered: async (el) => {
+    await expect(focused(el)).toBe(view(el).getByRole('heading', { level: 2 }));
+  },
+  theme: { button: 'Accept quote', footer: 'Questions? Call Nordlicht on +49 30 1234 5678.' },
+  languages: {
+    de: {
+      title: `Angebot ${openQuote.number}`,
+      action: 'Angebot annehmen',
+      then: async (el) => {
+        await expect(el.shadowRoot?.querySelector('[part~="total"]')).toHaveTextContent(
+          money(openQuote.total, 'de'),
+        );
+      },
+    },
+    fr: { title: `Devis ${openQuote.number}`, action: 'Accepter le devis' },
+    es: { title: `Presupuesto ${openQuote.number}`, action: 'Aceptar presupuesto' },
+  },
+  rightToLeft: {
+    check: async (el) => {
+      await expect(el.shadowRoot?.querySelector('[part~="total"]')).toHaveTextContent(
+        money(openQuote.total, 'ar'),
+      );
+    },
+  },
+  live: { widget: 'quote', id: (live) => live.quoteId },
+};
+
+const meta: Meta<QuoteArgs> = { title: 'Widgets/Quote', ...widgetMeta(spec) };
+export default meta;
+const shared = sharedStories(spec);
 
 // --- states --------------------------------------------------------------------------------------
 
@@ -148,29 +153,6 @@ export const Ready: Story = {
   },
 };
 
-/** The API has not answered yet: the widget says so, busy, without a table or buttons. */
-export const Loading: Story = {
-  parameters: { msw: { handlers: { quote: quoteApi(openQuote, { load: always(hang) }) } } },
-  play: async ({ canvasElement }) => {
-    const el = await quoteIn(canvasElement);
-    await until(
-      () => requests('GET', `/quotes/${openQuote.id}`).length === 1,
-      () => 'no GET',
-    );
-    await el.updateComplete;
-    const v = view(el);
-    await expect(el.state.status).toBe('loading');
-    await expect(v.getByRole('heading', { name: 'Loading quote…' })).toBeVisible();
-    await expect(el.shadowRoot?.querySelector('[part~="base"]')).toHaveAttribute(
-      'aria-busy',
-      'true',
-    );
-    await expect(v.getByRole('status')).toHaveTextContent('Loading quote…');
-    await expect(v.queryByRole('table')).toBeNull();
-    await expect(v.queryByRole('button')).toBeNull();
-  },
-};
-
 /** The customer fills the form and accepts: the API records it and the widget thanks them. */
 export const Accept: Story = {
   play: async ({ canvasElement, args, step }) => {
@@ -180,7 +162,7 @@ export const Accept: Story = {
       await userEvent.click(view(el).getByRole('button', { name: 'Accept quote' }));
     });
     await settled(el, 'accepted');
-    const message = shown(el, /You accepted quote Q-2025-04217/);
+    const message = shown(el, new RegExp(`You accepted quote ${openQuote.number}`));
     await expect(message).toHaveTextContent(`Accepted by ${SIGNER.name}.`);
     await expect(focused(el)).toBe(message);
     await expect(view(el).queryByRole('button')).toBeNull();
@@ -291,27 +273,22 @@ export const ValidationErrors: Story = {
 
 /** The API refuses a field the widget let through (400 validation_failed with details.fields). */
 export const ServerValidation: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, {
-          accept: always(() =>
-            failure('validation_failed', {
-              details: {
-                fields: [
-                  {
-                    path: 'signer_email',
-                    code: 'invalid_format',
-                    message: 'this mail domain does not receive mail',
-                  },
-                ],
-              },
-            }),
-          ),
-        }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    always(() =>
+      failure('validation_failed', {
+        details: {
+          fields: [
+            {
+              path: 'signer_email',
+              code: 'invalid_format',
+              message: 'this mail domain does not receive mail',
+            },
+          ],
+        },
+      }),
+    ),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await quoteIn(canvasElement), 'ready');
     await typeSigner(el);
@@ -329,75 +306,14 @@ export const ServerValidation: Story = {
 
 // --- tokens --------------------------------------------------------------------------------------
 
-/** The API says the token expired (401 token_expired): one new token, the same request again. */
-export const TokenExpiredThenRefreshed: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, { load: first(1, () => failure('token_expired')) }),
-      },
-    },
-  },
-  play: async ({ canvasElement, args }) => {
-    await settled(await quoteIn(canvasElement), 'ready');
-    const tokens = requests('POST', '/api/widget-token');
-    const loads = requests('GET', `/quotes/${openQuote.id}`);
-    await expect(tokens).toHaveLength(2);
-    await expect(loads.map((load) => load.status)).toEqual([401, 200]);
-    await expect(loads[0]?.token).toBe(tokens[0]?.token);
-    await expect(loads[1]?.token).toBe(tokens[1]?.token);
-    await expect(args.onTesseraError).not.toHaveBeenCalled();
-  },
-};
-
-/** A short-lived token is refreshed ahead of expiry, so the customer's accept uses a fresh one. */
-export const TokenRefreshedBeforeExpiry: Story = {
-  parameters: {
-    msw: { handlers: { token: tokenEndpoint({ scopes: FULL, ttlSeconds: [3, 300] }) } },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await quoteIn(canvasElement), 'ready');
-    await until(
-      () => requests('POST', '/api/widget-token').length === 2,
-      () => 'the token was not refreshed before it expired',
-      5_000,
-    );
-    await typeSigner(el);
-    await userEvent.click(view(el).getByRole('button', { name: 'Accept quote' }));
-    await settled(el, 'accepted');
-    const [, fresh] = requests('POST', '/api/widget-token');
-    await expect(requests('POST', '/accept')[0]?.token).toBe(fresh?.token);
-  },
-};
-
-/** The partner's token endpoint fails: the widget says so and offers to try again. */
-export const TokenEndpointFails: Story = {
-  parameters: {
-    msw: { handlers: { token: tokenEndpoint({ scopes: FULL, fail: 503 }) } },
-  },
-  play: async ({ canvasElement, args }) => {
-    const el = await settled(await quoteIn(canvasElement), 'error');
-    const v = view(el);
-    await expect(errorCode(el)).toBe('token_fetch_failed');
-    await expect(v.getByRole('heading', { name: 'Something went wrong' })).toBeVisible();
-    await expect(v.getByRole('alert')).toHaveTextContent(errorText('token_fetch_failed'));
-    await expect(v.getByRole('button', RETRY)).toBeVisible();
-    await expect(requests('GET')).toHaveLength(0);
-    await expect(args.onTesseraError).toHaveBeenCalledTimes(1);
-  },
-};
-
 // --- what the API can answer -----------------------------------------------------------------------
 
 /** 403 insufficient_scope on load: the API refuses even to show the quote. */
 export const Forbidden: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, { load: always(() => failure('insufficient_scope')) }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.load,
+    always(() => failure('insufficient_scope')),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await quoteIn(canvasElement), 'forbidden');
     const v = view(el);
@@ -411,13 +327,10 @@ export const Forbidden: Story = {
 
 /** 403 insufficient_scope on accept: the token's scope was withdrawn meanwhile. */
 export const AcceptForbidden: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, { accept: always(() => failure('insufficient_scope')) }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    always(() => failure('insufficient_scope')),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await quoteIn(canvasElement), 'ready');
     await typeSigner(el);
@@ -432,29 +345,12 @@ export const AcceptForbidden: Story = {
   },
 };
 
-/** 404 not_found: no such quote, or not this customer's. Nothing to retry. */
-export const NotFound: Story = {
-  args: { quoteId: 'qt_DoesNotExist0001' },
-  play: async ({ canvasElement, args }) => {
-    const el = await settled(await quoteIn(canvasElement), 'error');
-    const v = view(el);
-    await expect(errorCode(el)).toBe('not_found');
-    await expect(v.getByRole('alert')).toHaveTextContent(errorText('not_found'));
-    await expect(v.getByRole('alert')).toHaveTextContent(/Reference: req_story_\d+/);
-    await expect(v.queryByRole('button')).toBeNull();
-    await expect(args.onTesseraError).toHaveBeenCalledTimes(1);
-  },
-};
-
 /** 409 quote_expired on accept: it expired while the customer was reading. */
 export const ExpiredWhileOpen: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, { accept: always(() => failure('quote_expired')) }),
-      },
-    },
-  },
+  parameters: answered(
+    spec.save,
+    always(() => failure('quote_expired')),
+  ),
   play: async ({ canvasElement }) => {
     const el = await settled(await quoteIn(canvasElement), 'ready');
     await typeSigner(el);
@@ -527,91 +423,15 @@ export const VersionConflict: Story = {
   },
 };
 
-const RATE_LIMITED = () =>
-  failure('rate_limited', {
-    message: 'Rate limit of 10/s per customer exceeded.',
-    headers: { 'retry-after': '1', 'ratelimit-limit': '10', 'ratelimit-remaining': '0' },
-  });
-
 /** 429 with Retry-After: 1: the widget waits as told, retries, and the customer sees no error. */
 export const RateLimitedThenServed: Story = {
-  parameters: {
-    msw: { handlers: { quote: quoteApi(openQuote, { load: first(1, RATE_LIMITED) }) } },
-  },
+  parameters: answered(spec.load, first(1, RATE_LIMITED)),
   play: async ({ canvasElement, args }) => {
     await settled(await quoteIn(canvasElement), 'ready');
     const [limited, served] = requests('GET', `/quotes/${openQuote.id}`);
     await expect([limited?.status, served?.status]).toEqual([429, 200]);
     await expect((served?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(900);
     await expect(args.onTesseraError).not.toHaveBeenCalled();
-  },
-};
-
-/** 429 that does not let up: after its retries the widget says so, and offers to try again. */
-export const RateLimited: Story = {
-  parameters: {
-    msw: { handlers: { quote: quoteApi(openQuote, { load: always(RATE_LIMITED) }) } },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await quoteIn(canvasElement), 'error', 15_000);
-    await expect(errorCode(el)).toBe('rate_limited');
-    await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('rate_limited'));
-    await expect(view(el).getByRole('button', RETRY)).toBeVisible();
-    await expect(requests('GET', `/quotes/${openQuote.id}`)).toHaveLength(3);
-  },
-};
-
-/** 500 on every attempt: an error with the request id for support, and Try again recovers. */
-export const ServerError: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, {
-          load: first(3, () =>
-            failure('internal_error', { message: 'The database did not answer.' }),
-          ),
-        }),
-      },
-    },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await quoteIn(canvasElement), 'error', 15_000);
-    const alert = view(el).getByRole('alert');
-    await expect(alert).toHaveTextContent(errorText('internal_error'));
-    await expect(alert).toHaveTextContent(/Reference: req_story_\d+/);
-    await userEvent.click(view(el).getByRole('button', RETRY));
-    await settled(el, 'ready');
-    await expect(focused(el)).toBe(view(el).getByRole('heading', { level: 2 }));
-  },
-};
-
-/** The network is down: every attempt fails to connect. */
-export const NetworkError: Story = {
-  parameters: {
-    msw: { handlers: { quote: quoteApi(openQuote, { load: always(networkError) }) } },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await quoteIn(canvasElement), 'error', 15_000);
-    await expect(errorCode(el)).toBe('network_error');
-    await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('network_error'));
-    await expect(view(el).getByRole('button', RETRY)).toBeVisible();
-  },
-};
-
-/** The API answers something that is not a v1 Quote: the widget refuses to show it. */
-export const SchemaMismatch: Story = {
-  parameters: {
-    msw: {
-      handlers: {
-        quote: quoteApi(openQuote, { load: always(() => malformed(Quote, malformedQuote)) }),
-      },
-    },
-  },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await quoteIn(canvasElement), 'error');
-    await expect(errorCode(el)).toBe('schema_mismatch');
-    await expect(view(el).getByRole('alert')).toHaveTextContent(errorText('schema_mismatch'));
-    await expect(view(el).queryByRole('button')).toBeNull();
   },
 };
 
@@ -643,105 +463,23 @@ export const LongNames: Story = {
   },
 };
 
-async function inLanguage(canvas: HTMLElement, title: string, accept: string) {
-  const el = await settled(await quoteIn(canvas), 'ready');
-  await until(
-    () => view(el).queryByRole('heading', { name: title }) !== null,
-    () => `the heading never read "${title}"`,
-  );
-  await expect(view(el).getByRole('button', { name: accept })).toBeVisible();
-  return el;
-}
+// --- what every widget shows alike (shared/widget-stories.ts) -----------------------------------
 
-export const German: Story = {
-  globals: { locale: 'de' },
-  play: async ({ canvasElement }) => {
-    const el = await inLanguage(canvasElement, `Angebot ${openQuote.number}`, 'Angebot annehmen');
-    await expect(el.shadowRoot?.querySelector('[part~="total"]')).toHaveTextContent(
-      money(openQuote.total, 'de'),
-    );
-  },
-};
-
-export const French: Story = {
-  globals: { locale: 'fr' },
-  play: async ({ canvasElement }) => {
-    await inLanguage(canvasElement, `Devis ${openQuote.number}`, 'Accepter le devis');
-  },
-};
-
-export const Spanish: Story = {
-  globals: { locale: 'es' },
-  play: async ({ canvasElement }) => {
-    await inLanguage(canvasElement, `Presupuesto ${openQuote.number}`, 'Aceptar presupuesto');
-  },
-};
-
-/** Arabic: right to left, Arabic digits; the strings fall back to English (no catalogue yet). */
-export const RightToLeft: Story = {
-  globals: { locale: 'ar' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await quoteIn(canvasElement), 'ready');
-    const base = el.shadowRoot?.querySelector('[part~="base"]');
-    await expect(base && getComputedStyle(base).direction).toBe('rtl');
-    await expect(el.shadowRoot?.querySelector('[part~="total"]')).toHaveTextContent(
-      money(openQuote.total, 'ar'),
-    );
-  },
-};
-
-export const Dark: Story = {
-  globals: { appearance: 'dark' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await quoteIn(canvasElement), 'ready');
-    await expect(el.shadowRoot?.querySelector('[part~="base"]')).toHaveClass('dark');
-  },
-};
-
-/** `unstyled`: the partner's page styles everything; only accessibility helpers remain. */
-export const Unstyled: Story = {
-  globals: { appearance: 'unstyled' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await quoteIn(canvasElement), 'ready');
-    await expect(el).toHaveAttribute('unstyled');
-    const base = el.shadowRoot?.querySelector('[part~="base"]');
-    await expect(base && getComputedStyle(base).borderStyle).toBe('none');
-  },
-};
-
-/** A partner's theme: global `--tessera-*` properties and `::part()` rules from the page. */
-export const CustomTheme: Story = {
-  decorators: [(story) => html`${customTheme('tessera-quote')}${story()}`],
-  args: { footer: 'Questions? Call Nordlicht on +49 30 1234 5678.' },
-  play: async ({ canvasElement }) => {
-    const el = await settled(await quoteIn(canvasElement), 'ready');
-    const accept = view(el).getByRole('button', { name: 'Accept quote' });
-    await expect(getComputedStyle(accept).textTransform).toBe('uppercase');
-    await expect(getComputedStyle(accept).backgroundColor).toBe('rgb(122, 62, 0)');
-  },
-};
-
-// --- the real stack -------------------------------------------------------------------------------
-
-/**
- * The demo shop's open quote from a running `npm start`, through `npm run storybook`'s proxy: the
- * real token endpoint, token service and core API. Not run as a test (no stack runs there).
- */
-export const Live: StoryObj<QuoteArgs & { live?: LiveStack }> = {
-  tags: ['!test', '!autodocs', 'live'],
-  loaders: [liveStack],
-  render: (args, context) => {
-    const live = (context.loaded as { live: LiveStack }).live;
-    if (!live.ok) return noStack(live.reason);
-    return html`<tessera-quote
-      quote-id=${live.quoteId}
-      api-base=${LIVE.apiBase()}
-      token-url=${LIVE.tokenUrl('quote')}
-      ?unstyled=${unstyled(context)}
-      @tessera-ready=${args.onTesseraReady}
-      @tessera-change=${args.onTesseraChange}
-      @tessera-success=${args.onTesseraSuccess}
-      @tessera-error=${args.onTesseraError}
-    ></tessera-quote>`;
-  },
-};
+export const Loading = shared.Loading;
+export const TokenExpiredThenRefreshed = shared.TokenExpiredThenRefreshed;
+export const TokenRefreshedBeforeExpiry = shared.TokenRefreshedBeforeExpiry;
+export const TokenEndpointFails = shared.TokenEndpointFails;
+export const NotFound = shared.NotFound;
+export const SchemaMismatch = shared.SchemaMismatch;
+export const RateLimited = shared.RateLimited;
+export const ServerError = shared.ServerError;
+export const NetworkError = shared.NetworkError;
+export const German = shared.German;
+export const French = shared.French;
+export const Spanish = shared.Spanish;
+export const RightToLeft = shared.RightToLeft;
+export const Dark = shared.Dark;
+export const Unstyled = shared.Unstyled;
+export const CustomTheme = shared.CustomTheme;
+/** The demo shop's open quote from a running `npm start` (not run as a test). */
+export const Live: Story = { ...shared.Live, tags: ['!test', '!autodocs', 'live'] };

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Account, OnboardingApplication, Quote, TesseraError } from '../../contracts/index.ts';
 import type { CoreRepo, CoreStore, NewDomainEvent } from '../../core-api/store/types.ts';
+import { DEMO_COMPANY, demoAccount, openQuote } from '../../contracts/fixtures/demo.ts';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function alnum(length: number): string {
@@ -19,27 +20,9 @@ const eventId = () => `evt_${alnum(16)}`;
 const T0 = Date.parse('2031-03-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000 + 123).toISOString();
 
+/** The demo customer's account, dated at `T0`, under a fresh id. */
 function account(overrides: Partial<Account> = {}): Account {
-  return Account.parse({
-    id: accountId(),
-    legal_name: 'Nordlicht Analytics GmbH',
-    billing_email: 'billing@nordlicht.example',
-    phone: '+493012345678',
-    billing_address: {
-      line1: 'Friedrichstraße 123',
-      line2: '4. OG',
-      city: 'Berlin',
-      region: 'DE-BE',
-      postal_code: '10117',
-      country: 'DE',
-    },
-    tax_id: 'DE123456789',
-    currency: 'EUR',
-    version: 1,
-    created_at: at(0),
-    updated_at: at(0),
-    ...overrides,
-  });
+  return Account.parse({ ...demoAccount(accountId(), new Date(T0 + 123)), ...overrides });
 }
 
 /** Only the required fields: every optional one absent. */
@@ -56,31 +39,13 @@ function minimalAccount(): Account {
   });
 }
 
+/** The demo's open quote, for `forAccount`, under a fresh id. */
 function quote(forAccount: string, overrides: Partial<Quote> = {}): Quote {
-  const lineItems = [
-    {
-      id: 'li_1',
-      description: 'Business plan (12 months)',
-      quantity: 1,
-      unit_amount: 480_000,
-      amount: 480_000,
-    },
-    { id: 'li_2', description: 'Seats', quantity: 15, unit_amount: 9_600, amount: 144_000 },
-  ];
-  return Quote.parse({
-    id: quoteId(),
-    number: 'Q-2031-00042',
-    account_id: forAccount,
-    status: 'open',
-    currency: 'EUR',
-    line_items: lineItems,
-    subtotal: 624_000,
-    tax: 118_560,
-    total: 742_560,
-    valid_until: at(30 * 86_400),
-    version: 1,
-    ...overrides,
-  });
+  const open = openQuote(
+    { id: quoteId(), accountId: forAccount, number: 'Q-2031-00042' },
+    new Date(T0 + 123),
+  );
+  return Quote.parse({ ...open, ...overrides });
 }
 
 function onboarding(
@@ -99,13 +64,7 @@ function onboarding(
       { id: 'review', complete: false },
     ],
     values: {
-      company: {
-        legal_name: 'Nordlicht Analytics GmbH',
-        registration_number: 'HRB 214587 B',
-        country: 'DE',
-        region: 'DE-BE',
-        tax_id: 'DE123456789',
-      },
+      company: DEMO_COMPANY,
       contact: { name: 'Lena' },
     },
     version: 1,
