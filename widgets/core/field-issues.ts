@@ -1,0 +1,34 @@
+import type { WidgetError } from './errors.ts';
+
+/** One problem with one field: a zod issue, or an entry of `details.fields` in the API's envelope. */
+export interface FieldIssue {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/** The field issues a failed request carries (`validation_failed` and the like); none if it has none. */
+export function fieldIssues(error: WidgetError): FieldIssue[] {
+  const fields = error.details?.fields;
+  if (!Array.isArray(fields)) return [];
+  return (fields as Partial<Record<keyof FieldIssue, unknown>>[]).flatMap(
+    ({ path, code, message }) =>
+      typeof path === 'string'
+        ? [{ path, code: String(code), message: typeof message === 'string' ? message : '' }]
+        : [],
+  );
+}
+
+/** The widget's error for each field named by an issue, the first issue per field winning. */
+export function fieldErrorsOf<F extends string, Err>(
+  issues: readonly FieldIssue[],
+  fieldOf: (path: string) => F | undefined,
+  errorOf: (field: F, issue: FieldIssue) => Err,
+): Partial<Record<F, Err>> {
+  const errors: Partial<Record<F, Err>> = {};
+  for (const issue of issues) {
+    const field = fieldOf(issue.path);
+    if (field && !errors[field]) errors[field] = errorOf(field, issue);
+  }
+  return errors;
+}
