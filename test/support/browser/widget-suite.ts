@@ -171,6 +171,40 @@ export function runWidgetSuite<E extends HTMLElement>(widget: WidgetUnderTest<E>
       expect(shadowOf(el).querySelectorAll('[aria-busy="false"]').length).to.be.greaterThan(0);
     });
 
+    it('says loading, then ready, as custom states (:state(loading), :state(ready)) and its status as one more', async () => {
+      await faults.add({ path: '/v1/*', hold: true });
+      const el = await mount();
+      await until(async () => (await faults.log()).length > 0, 'the widget never called the API');
+      const names = [...new Set(['loading', 'busy', 'ready', 'error', widget.readyStatus])];
+      const matching = () => names.filter((name) => el.matches(`:state(${name})`));
+      expect(matching(), 'while its data is held').to.deep.equal(['loading', 'busy']);
+
+      await faults.release();
+      await ready(el);
+      expect(matching(), 'once its data shows').to.deep.equal([
+        ...new Set(['ready', widget.readyStatus]),
+      ]);
+    });
+
+    it('a page rule on :state(loading) styles the widget while it loads, and no longer once ready', async () => {
+      const style = document.createElement('style');
+      style.textContent = `${widget.tag}:state(loading) { outline: 3px solid rgb(200, 0, 0); }`;
+      document.head.append(style);
+      try {
+        await faults.add({ path: '/v1/*', hold: true });
+        const el = await mount();
+        await until(async () => (await faults.log()).length > 0, 'the widget never called the API');
+        expect(getComputedStyle(el).outlineColor, 'while loading').to.equal('rgb(200, 0, 0)');
+        expect(getComputedStyle(el).outlineWidth).to.equal('3px');
+
+        await faults.release();
+        await ready(el);
+        expect(getComputedStyle(el).outlineStyle, 'once ready').to.equal('none');
+      } finally {
+        style.remove();
+      }
+    });
+
     it('shows an alert with a keyboard-reachable Retry when the token endpoint fails, and recovers with it', async () => {
       const el = await mount({}, { fail: 503 });
       await until(() => status(el) === 'error', 'the widget never showed the failure');
@@ -178,12 +212,16 @@ export function runWidgetSuite<E extends HTMLElement>(widget: WidgetUnderTest<E>
       const [error] = events.of<{ code: string; retryable: boolean }>('tessera-error');
       expect(error).to.include({ code: 'token_fetch_failed', retryable: true });
       expect(byRole(el, 'alert')?.textContent?.trim(), 'the alert').to.not.equal('');
+      expect(el.matches(':state(error)'), ':state(error)').to.equal(true);
+      expect(el.matches(':state(ready)'), 'not :state(ready)').to.equal(false);
       await expect(el).to.be.accessible();
 
       await tabTo(buttonNamed(el, RETRY));
       await sendKeys({ press: 'Enter' });
       await ready(el, 'Retry did not recover');
       expect(describeNode(byRole(el, 'alert'))).to.equal('nothing');
+      expect(el.matches(':state(error)'), 'no longer :state(error)').to.equal(false);
+      expect(el.matches(':state(ready)'), ':state(ready)').to.equal(true);
       expect(await tokenLog(d.accountId)).to.have.length(2);
     });
 

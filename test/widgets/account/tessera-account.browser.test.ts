@@ -153,6 +153,8 @@ describe('<tessera-account> against the real core API', () => {
     expect(deepActiveElement(), 'edit moves focus to the first field').to.equal(
       control(el, 'legal-name'),
     );
+    expect(el.matches(':state(editing)'), ':state(editing)').to.equal(true);
+    expect(el.matches(':state(viewing)'), 'no longer :state(viewing)').to.equal(false);
     await expect(el).to.be.accessible();
 
     await sendKeys({ press: 'Tab' });
@@ -171,6 +173,10 @@ describe('<tessera-account> against the real core API', () => {
     expect(detail.account.phone, 'normalised to E.164').to.equal('+493098765432');
 
     await settled(el, 'saved');
+    expect(el.matches(':state(saved)') && el.matches(':state(ready)'), ':state(saved)').to.equal(
+      true,
+    );
+    expect(el.matches(':state(editing)'), 'no longer :state(editing)').to.equal(false);
     const message = part(el, 'success');
     expect(message?.textContent?.trim()).to.equal('Your changes were saved.');
     expect(deepActiveElement(), 'save moves focus to the success message').to.equal(message);
@@ -278,6 +284,7 @@ describe('<tessera-account> against the real core API', () => {
     });
     await sendKeys({ press: 'Enter' });
     await settled(el, 'conflict');
+    expect(el.matches(':state(conflict)'), ':state(conflict)').to.equal(true);
 
     expect(deepActiveElement()).to.equal(control(el, 'conflict-title'));
     expect(byRole(el, 'status')?.textContent?.trim()).to.equal(

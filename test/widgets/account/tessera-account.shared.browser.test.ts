@@ -10,6 +10,8 @@ runWidgetSuite<TesseraAccount>({
   documentedParts: [
     'success',
     'field',
+    'label',
+    'hint',
     'error',
     'danger-button',
     'confirm',

@@ -172,6 +172,8 @@ describe('<tessera-onboarding> against the real core API', () => {
     expect($(el, '[part~="complete-step"]').textContent).to.match(/Company\s+\(completed\)/);
     expect(heading(el)).to.equal('Step 2 of 4: Contact person');
     expect(byRole(el, 'status')?.textContent?.trim()).to.equal('Step 2 of 4: Contact person');
+    const steps = ['company', 'contact', 'billing', 'review'];
+    expect(steps.filter((step) => el.matches(`:state(step-${step})`))).to.deep.equal(['contact']);
   });
 
   it('refuses an incomplete step with a focused error summary whose links lead to the fields, sending nothing', async () => {
@@ -268,6 +270,7 @@ describe('<tessera-onboarding> against the real core API', () => {
     expect(event.detail.applicationId).to.equal(d.onboardingId);
     await settled(el);
     expect(el.state.status).to.equal('submitted');
+    expect(el.matches(':state(submitted)') && el.matches(':state(step-review)')).to.equal(true);
     const message = $(el, '.message');
     expect(message.textContent).to.contain('Application submitted');
     expectFocus(message);

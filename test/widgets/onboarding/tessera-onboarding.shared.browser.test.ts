@@ -17,6 +17,7 @@ runWidgetSuite<TesseraOnboarding>({
     'current-step',
     'complete-step',
     'field',
+    'label',
     'hint',
     'actions',
     'primary-button',

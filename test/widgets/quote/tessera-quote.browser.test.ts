@@ -138,6 +138,17 @@ describe('<tessera-quote> against the real core API', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('says its outcome as a custom state, beside :state(ready): expired, accepted', async () => {
+    const expired = await quote(stack.quotes.expired, stack);
+    const states = (el: TesseraQuote) =>
+      ['ready', 'error', 'expired', 'accepted', 'declined'].filter((name) =>
+        el.matches(`:state(${name})`),
+      );
+    expect(states(expired)).to.deep.equal(['ready', 'expired']);
+    const accepted = await quote(stack.quotes.accepted, stack);
+    expect(states(accepted)).to.deep.equal(['ready', 'accepted']);
+  });
+
   it('shows an error for an unknown quote, without a retry', async () => {
     const errored = new Promise<string>((resolve) =>
       document.addEventListener('tessera-error', (event) => resolve(event.detail.code), {
@@ -147,6 +158,7 @@ describe('<tessera-quote> against the real core API', () => {
     const el = await quote('qt_0000000000000000', stack);
     expect(await errored).to.equal('not_found');
     expect(el.state.status).to.equal('error');
+    expect(el.matches(':state(error)') && !el.matches(':state(ready)')).to.equal(true);
     expect(q(el, '[role="alert"]').textContent).to.not.equal('');
     expect(describeNode(shadow(el).querySelector('[part~="primary-button"]'))).to.equal('nothing');
     await expect(el).to.be.accessible();

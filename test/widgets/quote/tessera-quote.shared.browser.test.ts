@@ -13,10 +13,11 @@ runWidgetSuite<TesseraQuote>({
     'line-item',
     'total',
     'field',
+    'label',
     'actions',
     'primary-button',
   ],
-  documentedParts: ['error', 'danger-button'],
+  documentedParts: ['hint', 'error', 'danger-button'],
   readyStatus: 'ready',
   germanText: 'Angebot annehmen',
   formatted(el, locale) {
