@@ -10,13 +10,7 @@ export interface FieldIssue {
 /** The field issues a failed request carries (`validation_failed` and the like); none if it has none. */
 export function fieldIssues(error: WidgetError): FieldIssue[] {
   const fields = error.details?.fields;
-  if (!Array.isArray(fields)) return [];
-  return (fields as Partial<Record<keyof FieldIssue, unknown>>[]).flatMap(
-    ({ path, code, message }) =>
-      typeof path === 'string'
-        ? [{ path, code: String(code), message: typeof message === 'string' ? message : '' }]
-        : [],
-  );
+  return Array.isArray(fields) ? (fields as FieldIssue[]) : [];
 }
 
 /** The widget's error for each field named by an issue, the first issue per field winning. */
@@ -27,7 +21,8 @@ export function fieldErrorsOf<F extends string, Err>(
 ): Partial<Record<F, Err>> {
   const errors: Partial<Record<F, Err>> = {};
   for (const issue of issues) {
-    const field = fieldOf(issue.path);
+    // The API's answer is not trusted to the letter: an issue without a path names no field.
+    const field = typeof issue.path === 'string' ? fieldOf(issue.path) : undefined;
     if (field && !errors[field]) errors[field] = errorOf(field, issue);
   }
   return errors;

@@ -562,7 +562,7 @@ export class OnboardingController extends HeadlessController<OnboardingState, On
     return fieldErrorsOf(
       fieldIssues(error),
       (path) => fieldAt(path.replace(/^values\./, `${this.#saving ?? ''}.`)),
-      (field, issue) => fieldErrorFor(field, issue.code, values),
+      (field, issue) => fieldErrorFor(field, String(issue.code), values),
     );
   }
 

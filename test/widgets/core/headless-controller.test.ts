@@ -50,7 +50,7 @@ class Loader extends HeadlessController<State> {
 }
 
 describe('HeadlessController', () => {
-  it('gives each run a fresh AbortSignal and aborts the run before it', async () => {
+  it('gives each run a fresh AbortSignal and aborts the run before it', () => {
     const answers = [deferred<string>(), deferred<string>()];
     let n = 0;
     const loader = new Loader(() => answers[n++]!.promise);
@@ -136,7 +136,7 @@ describe('field issues', () => {
       },
     });
     const issues = fieldIssues(error);
-    assert.equal(issues.length, 3);
+    assert.equal(issues.length, 4);
     const errors = fieldErrorsOf(
       issues,
       (path) => (path === 'signer_email' ? 'signerEmail' : undefined),
