@@ -2,13 +2,13 @@
 // against a real token service and core API started here, for the page's own origin, and a
 // fault-injecting proxy in front of that API for the failure paths.
 //
-// Routes on the runner's origin, for the page (typed helpers: test/browser/shared/stack.ts):
+// Routes on the runner's origin, for the page (typed helpers: test/support/browser/stack.ts):
 //   POST   /__stack                 a fresh demo account: { apiBase, faultApiBase, tokenUrl, … }
 //   POST   /__token?account=…       mints like the partner's backend; &scopes=a,b  &ttl=<seconds>  &dpop=1 (bind to the widget key)
 //                                  (test-mode partner: down to 5 s)  &fail=<status>[&once=<key>]
 //   GET    /__token-log?account=…   every /__token call for that account: { at, status, expires_at, dpop_jkt, token }
 //   GET    /__events?account=…      the core API's domain events for that account, oldest first
-//   POST   /__faults                { rules: Fault[] } for the proxy (test/browser/shared/fault-proxy.node.ts)
+//   POST   /__faults                { rules: Fault[] } for the proxy (test/support/browser/fault-proxy.node.ts)
 //   GET    /__faults                { log, pending }: what the proxy saw, rules not used up
 //   POST   /__faults/release        lets held requests through
 //   DELETE /__faults                forgets rules and log
@@ -23,7 +23,7 @@ register();
 const { startTestStack } = await import('./test/core-api/helpers.ts');
 const { seedDemo } = await import('./core-api/seed.ts');
 const { SCOPES } = await import('./contracts/index.ts');
-const { startFaultProxy } = await import('./test/browser/shared/fault-proxy.node.ts');
+const { startFaultProxy } = await import('./test/support/browser/fault-proxy.node.ts');
 
 const stack = await startTestStack({ TESSERA_LOG_LEVEL: 'silent' });
 // Test mode, so the widgets can be given tokens short enough to expire during a test.
@@ -133,7 +133,7 @@ function stackRoutes() {
 }
 
 export default {
-  files: ['test/browser/**/*.test.ts'],
+  files: ['test/**/*.browser.test.ts'],
   nodeResolve: true,
   port: PORT,
   hostname: 'localhost',

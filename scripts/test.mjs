@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: every suite, one summary. Node tests run with node's own runner (through tsx);
-// browser suites (test/browser, web-test-runner) and the stories (stories/, each rendered and
+// `npm test`: every suite, one summary. Node tests (`*.test.ts`) run with node's own runner
+// (through tsx); browser suites (`*.browser.test.ts`, beside the node tests of what they test, run
+// by web-test-runner) and the stories (stories/, each rendered and
 // played by vitest in browser mode, .storybook/ and vitest.config.ts) need Chromium, which
 // ensureChromium() finds or installs.
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,16 +10,17 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 
-function findTests(dir, { browser = false } = {}) {
+/** Every `*.test.ts` under `dir`, as paths from the root. */
+function findTests(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      return name === 'browser' && !browser ? [] : findTests(path, { browser });
-    }
-    return /\.test\.ts$/.test(name) ? [relative(root, path)] : [];
+    if (statSync(path).isDirectory()) return findTests(path);
+    return name.endsWith('.test.ts') ? [relative(root, path)] : [];
   });
 }
+
+const isBrowserTest = (file) => file.endsWith('.browser.test.ts');
 
 /** Runs a command, echoing its output as it comes, and returns its exit code and full output. */
 function run(command, args, env) {
@@ -90,7 +92,8 @@ export function ensureChromium() {
   process.exit(1);
 }
 
-const files = findTests(join(root, 'test'));
+const allTests = findTests(join(root, 'test'));
+const files = allTests.filter((file) => !isBrowserTest(file));
 if (files.length === 0) {
   console.error('No test files found under test/.');
   process.exit(1);
@@ -114,7 +117,7 @@ const node = await run(
 const counts = [{ name: 'node', code: node.code, counts: nodeCounts(node.output) }];
 
 // `--node` (npm run test:node) skips the browser suites.
-const browserFiles = nodeOnly ? [] : findTests(join(root, 'test', 'browser'), { browser: true });
+const browserFiles = nodeOnly ? [] : allTests.filter(isBrowserTest);
 if (browserFiles.length > 0) {
   console.log(`\nBrowser tests (${browserFiles.length} files, ${chrome}):`);
   const wtr = await run(

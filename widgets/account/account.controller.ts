@@ -3,8 +3,9 @@ import { AccountId } from '../../contracts/v1/common.ts';
 import { CountryList, type Country } from '../../contracts/v1/reference.ts';
 import type { AccountUpdate } from '../../contracts/v1/account.ts';
 import type { ApiClient } from '../core/api-client.ts';
-import { WidgetError, toWidgetError, type WidgetErrorDetail } from '../core/errors.ts';
-import { Store } from '../core/store.ts';
+import { WidgetError, type WidgetErrorDetail } from '../core/errors.ts';
+import { fieldIssues } from '../core/field-issues.ts';
+import { HeadlessController } from '../core/headless-controller.ts';
 import {
   changedFields,
   conflictsOf,
@@ -85,28 +86,18 @@ function isEditable(state: AccountState): state is Extract<AccountState, { statu
  * with the contract before sending, saves with `If-Match`, and resolves a conflict with a change
  * made elsewhere only as the customer chooses. Call `load()` once to start.
  */
-export class AccountController {
+export class AccountController extends HeadlessController<AccountState, AccountEvent> {
   readonly accountId: string;
-  readonly #api: ApiClient;
-  readonly #onEvent: ((event: AccountEvent) => void) | undefined;
-  readonly #store = new Store<AccountState>({ status: 'loading' });
   #etag: string | undefined;
   #readOnly = false;
   #countries: readonly Country[] | undefined;
   /** The last save sent and not yet answered with success: the same draft reuses its key. */
   #pending: SaveAction | undefined;
-  /** Bumped by every request, so a slower, older answer cannot overwrite a newer state. */
-  #run = 0;
-  #abort: AbortController | undefined;
 
   constructor({ accountId, api, onEvent }: AccountControllerOptions) {
+    super(api, { status: 'loading' }, onEvent);
     this.accountId = accountId;
-    this.#api = api;
-    this.#onEvent = onEvent;
   }
-
-  readonly getState = (): AccountState => this.#store.getState();
-  readonly subscribe = this.#store.subscribe;
 
   /** The core API's countries with their regions, once loaded; `undefined` if they could not be. */
   get countries(): readonly Country[] | undefined {
@@ -119,35 +110,35 @@ export class AccountController {
     if (status === 'editing' || status === 'saving' || status === 'conflict') {
       return this.getState();
     }
-    const run = this.#begin();
+    const run = this.begin();
     if (!AccountId.safeParse(this.accountId).success) {
       return this.#failLoad(
         new WidgetError('configuration_invalid', 'account-id is missing or not an account id.'),
       );
     }
-    this.#set({ status: 'loading' });
-    const signal = this.#signal();
+    this.set({ status: 'loading' });
+    const signal = this.signal();
     // Reference data only improves the form (country and region lists): its failure is not the widget's.
     const countries = this.#countries
       ? Promise.resolve(this.#countries)
-      : this.#api.get('v1/reference/countries', CountryList, signal).then(
+      : this.api.get('v1/reference/countries', CountryList, signal).then(
           ({ data }) => data.data,
           () => undefined,
         );
     try {
-      const { data, etag } = await this.#api.get(this.#path(), Account, signal);
-      const [mayWrite, list] = await Promise.all([this.#mayWrite(), countries]);
-      if (run !== this.#run) return this.getState();
+      const { data, etag } = await this.api.get(this.#path(), Account, signal);
+      const [mayWrite, list] = await Promise.all([this.grants('account:write'), countries]);
+      if (!this.isCurrent(run)) return this.getState();
       this.#etag = etag;
       this.#countries = list;
       this.#readOnly = !mayWrite;
-      this.#set({ status: 'viewing', account: data, readOnly: this.#readOnly });
-      this.#emit({
+      this.set({ status: 'viewing', account: data, readOnly: this.#readOnly });
+      this.emit({
         type: 'ready',
         detail: { widget: 'account', status: 'viewing', account: data, readOnly: this.#readOnly },
       });
     } catch (error) {
-      if (run === this.#run) this.#failLoad(error);
+      if (this.isCurrent(run)) this.#failLoad(error);
     }
     return this.getState();
   }
@@ -156,7 +147,7 @@ export class AccountController {
   edit(): AccountState {
     const state = this.getState();
     if ((state.status !== 'viewing' && state.status !== 'saved') || state.readOnly) return state;
-    this.#set({
+    this.set({
       status: 'editing',
       account: state.account,
       draft: draftOf(state.account),
@@ -181,7 +172,7 @@ export class AccountController {
     const fieldErrors = { ...state.fieldErrors };
     delete fieldErrors[field];
     if (field === 'country') delete fieldErrors.region;
-    this.#set({
+    this.set({
       status: 'editing',
       account: state.account,
       draft,
@@ -201,7 +192,7 @@ export class AccountController {
     if (!isEditable(state)) return Promise.resolve(state);
     const checked = validate(state.draft, draftOf(state.account), this.#countries);
     if (!checked.ok) {
-      this.#set({
+      this.set({
         status: 'editing',
         account: state.account,
         draft: state.draft,
@@ -212,7 +203,7 @@ export class AccountController {
     }
     if (checked.changed.length === 0) {
       this.#pending = undefined;
-      this.#set({ status: 'viewing', account: state.account, readOnly: this.#readOnly });
+      this.set({ status: 'viewing', account: state.account, readOnly: this.#readOnly });
       return Promise.resolve(this.getState());
     }
     return this.#submit(
@@ -227,7 +218,7 @@ export class AccountController {
     const state = this.getState();
     if (state.status !== 'editing' && state.status !== 'conflict') return state;
     this.#pending = undefined;
-    this.#set({ status: 'viewing', account: state.account, readOnly: this.#readOnly });
+    this.set({ status: 'viewing', account: state.account, readOnly: this.#readOnly });
     return this.getState();
   }
 
@@ -239,7 +230,7 @@ export class AccountController {
     const state = this.getState();
     if (state.status !== 'conflict') return Promise.resolve(state);
     const draft = rebase(draftOf(state.base), state.draft, draftOf(state.account), 'mine');
-    this.#set({ status: 'editing', account: state.account, draft, dirty: true });
+    this.set({ status: 'editing', account: state.account, draft, dirty: true });
     return this.save();
   }
 
@@ -253,9 +244,9 @@ export class AccountController {
     const latest = draftOf(state.account);
     const draft = rebase(draftOf(state.base), state.draft, latest, 'theirs');
     if (changedFields(draft, latest).length === 0) {
-      this.#set({ status: 'viewing', account: state.account, readOnly: this.#readOnly });
+      this.set({ status: 'viewing', account: state.account, readOnly: this.#readOnly });
     } else {
-      this.#set({ status: 'editing', account: state.account, draft, dirty: true });
+      this.set({ status: 'editing', account: state.account, draft, dirty: true });
     }
     return this.getState();
   }
@@ -266,12 +257,6 @@ export class AccountController {
     if (state.status === 'error') return this.load();
     if (isEditable(state) && state.error) return this.save();
     return Promise.resolve(state);
-  }
-
-  /** Abandons what is in flight; later answers change nothing. */
-  dispose(): void {
-    this.#run += 1;
-    this.#abort?.abort();
   }
 
   /** The save for this body: the pending one again when nothing changed, so a retry is applied once. */
@@ -291,19 +276,19 @@ export class AccountController {
     draft: AccountDraft,
     rebases = 0,
   ): Promise<AccountState> {
-    const run = this.#begin();
-    this.#set({ status: 'saving', account: base, draft, dirty: true });
+    const run = this.begin();
+    this.set({ status: 'saving', account: base, draft, dirty: true });
     try {
-      const { data, etag } = await this.#api.patch(this.#path(), action.body, Account, {
+      const { data, etag } = await this.api.patch(this.#path(), action.body, Account, {
         idempotencyKey: action.key,
         ifMatch: action.ifMatch,
-        ...this.#signal(),
+        ...this.signal(),
       });
-      if (run !== this.#run) return this.getState();
+      if (!this.isCurrent(run)) return this.getState();
       this.#saved(data, etag, action.changed);
     } catch (caught) {
-      if (run !== this.#run) return this.getState();
-      const error = toWidgetError(caught, { sessionId: this.#api.sessionId });
+      if (!this.isCurrent(run)) return this.getState();
+      const error = this.toError(caught);
       await this.#saveFailed(action, base, draft, error, run, rebases);
     }
     return this.getState();
@@ -312,8 +297,8 @@ export class AccountController {
   #saved(account: Account, etag: string | undefined, changed: AccountField[]): void {
     this.#etag = etag;
     this.#pending = undefined;
-    this.#set({ status: 'saved', account, readOnly: this.#readOnly });
-    this.#emit({
+    this.set({ status: 'saved', account, readOnly: this.#readOnly });
+    this.emit({
       type: 'success',
       detail: { widget: 'account', action: 'update', account, changed },
     });
@@ -335,18 +320,15 @@ export class AccountController {
     }
     if (error.code === 'validation_failed') {
       this.#pending = undefined;
-      const fields = Array.isArray(error.details?.fields)
-        ? (error.details.fields as { path: string; code: string; message: string }[])
-        : [];
-      const fieldErrors = fieldErrorsOf(fields, draft);
+      const fieldErrors = fieldErrorsOf(fieldIssues(error), draft);
       if (Object.keys(fieldErrors).length > 0) {
-        this.#set({ ...editing, fieldErrors });
+        this.set({ ...editing, fieldErrors });
         return;
       }
     }
     if (!error.retryable) this.#pending = undefined;
-    this.#set({ ...editing, error });
-    this.#emitError(error);
+    this.set({ ...editing, error });
+    this.emitError(error);
   }
 
   /**
@@ -363,22 +345,22 @@ export class AccountController {
   ): Promise<void> {
     let latest: { data: Account; etag: string | undefined };
     try {
-      latest = await this.#api.get(this.#path(), Account, this.#signal());
+      latest = await this.api.get(this.#path(), Account, this.signal());
     } catch (caught) {
-      if (run !== this.#run) return;
+      if (!this.isCurrent(run)) return;
       // The draft stays; saving again meets the same 412 and looks again.
-      const failure = toWidgetError(caught, { sessionId: this.#api.sessionId });
-      this.#set({ status: 'editing', account: base, draft, dirty: true, error: failure });
-      this.#emitError(failure);
+      const failure = this.toError(caught);
+      this.set({ status: 'editing', account: base, draft, dirty: true, error: failure });
+      this.emitError(failure);
       return;
     }
-    if (run !== this.#run) return;
+    if (!this.isCurrent(run)) return;
     this.#etag = latest.etag;
     const theirs = draftOf(latest.data);
     const conflicts = conflictsOf(draftOf(base), draft, theirs);
     if (conflicts.length > 0) {
-      this.#set({ status: 'conflict', account: latest.data, base, draft, conflicts, error });
-      this.#emitError(error);
+      this.set({ status: 'conflict', account: latest.data, base, draft, conflicts, error });
+      this.emitError(error);
       return;
     }
     const merged = rebase(draftOf(base), draft, theirs, 'mine');
@@ -390,7 +372,7 @@ export class AccountController {
     } as const;
     const checked = validate(merged, theirs, this.#countries);
     if (!checked.ok) {
-      this.#set({ ...editing, fieldErrors: checked.fieldErrors });
+      this.set({ ...editing, fieldErrors: checked.fieldErrors });
     } else if (checked.changed.length === 0) {
       // The stored account already has every value of the draft (an earlier answer was lost).
       this.#saved(latest.data, latest.etag, changed);
@@ -398,58 +380,21 @@ export class AccountController {
       const action = this.#action(checked.body, changed, latest.data);
       await this.#submit(action, latest.data, merged, rebases + 1);
     } else {
-      this.#set({ ...editing, error });
-      this.#emitError(error);
-    }
-  }
-
-  /** Whether the token grants `account:write`; a token that does not say is given the benefit. */
-  async #mayWrite(): Promise<boolean> {
-    try {
-      const scopes = await this.#api.scopes();
-      return !scopes || scopes.includes('account:write');
-    } catch {
-      return true;
+      this.set({ ...editing, error });
+      this.emitError(error);
     }
   }
 
   #failLoad(caught: unknown): AccountState {
-    const error = toWidgetError(caught, { sessionId: this.#api.sessionId });
+    const error = this.toError(caught);
     const state = this.getState();
     const account = 'account' in state ? state.account : undefined;
-    this.#set({ status: 'error', error, ...(account ? { account } : {}) });
-    this.#emitError(error);
+    this.set({ status: 'error', error, ...(account ? { account } : {}) });
+    this.emitError(error);
     return this.getState();
-  }
-
-  #begin(): number {
-    this.#abort?.abort();
-    this.#abort = new AbortController();
-    this.#run += 1;
-    return this.#run;
-  }
-
-  #signal(): { signal: AbortSignal } | Record<string, never> {
-    return this.#abort ? { signal: this.#abort.signal } : {};
   }
 
   #path(): string {
     return `v1/accounts/${encodeURIComponent(this.accountId)}`;
-  }
-
-  #set(next: AccountState): void {
-    const previous = this.getState().status;
-    this.#store.setState(next);
-    if (next.status !== previous) {
-      this.#emit({ type: 'change', detail: { status: next.status, previous } });
-    }
-  }
-
-  #emitError(error: WidgetError): void {
-    this.#emit({ type: 'error', detail: error.toDetail() });
-  }
-
-  #emit(event: AccountEvent): void {
-    this.#onEvent?.(event);
   }
 }

@@ -1,5 +1,6 @@
 import { AccountUpdate, type Account } from '../../contracts/v1/account.ts';
 import type { Country } from '../../contracts/v1/reference.ts';
+import { fieldErrorsOf as mapFieldIssues, type FieldIssue } from '../core/field-issues.ts';
 import { toE164 } from '../core/phone.ts';
 
 /** The fields the account widget edits, flat, in form order. */
@@ -144,17 +145,14 @@ function fieldError(
 
 /** Field errors from the contract's issues (local) or the core API's `validation_failed` fields. */
 export function fieldErrorsOf(
-  issues: readonly { path: string; code: string; message: string }[],
+  issues: readonly FieldIssue[],
   draft: AccountDraft,
 ): AccountFieldErrors {
-  const errors: AccountFieldErrors = {};
-  for (const issue of issues) {
-    const field = FIELD_OF_PATH[issue.path];
-    if (field && !errors[field]) {
-      errors[field] = fieldError(field, issue.code, issue.message, draft[field]);
-    }
-  }
-  return errors;
+  return mapFieldIssues(
+    issues,
+    (path) => FIELD_OF_PATH[path],
+    (field, issue) => fieldError(field, issue.code, issue.message, draft[field]),
+  );
 }
 
 /**
@@ -162,7 +160,7 @@ export function fieldErrorsOf(
  * core API checks the same (reference data), and the PATCH cannot clear an optional field.
  */
 function extraIssues(next: AccountDraft, base: AccountDraft, countries?: readonly Country[]) {
-  const issues: { path: string; code: string; message: string }[] = [];
+  const issues: FieldIssue[] = [];
   for (const [field, path] of [
     ['phone', 'phone'],
     ['taxId', 'tax_id'],

@@ -22,7 +22,6 @@ export const styles = css`
     overflow-wrap: anywhere;
   }
 
-  .hint,
   .note {
     color: var(--_muted);
     margin: 0;

@@ -4,6 +4,7 @@ import { live } from 'lit/directives/live.js';
 import type { Account } from '../../contracts/v1/account.ts';
 import type { Country } from '../../contracts/v1/reference.ts';
 import { TesseraElement } from '../core/element.ts';
+import { formField, type ControlAria } from '../core/field.ts';
 import type { WidgetError } from '../core/errors.ts';
 import { themeStyles } from '../core/theme.ts';
 import { AccountController, type AccountState } from './account.controller.ts';
@@ -69,8 +70,6 @@ const ADDRESS_FIELDS: readonly [AccountField, FieldOptions][] = [
   ['city', { autocomplete: 'address-level2', required: true }],
 ];
 
-/** While busy, focus stays put; once settled after a user action it moves to what changed. */
-const BUSY = new Set(['loading', 'saving']);
 /** The states holding what the customer typed. */
 const DRAFT = new Set(['editing', 'saving', 'conflict']);
 
@@ -92,7 +91,9 @@ const DRAFT = new Set(['editing', 'saving', 'conflict']);
  * @csspart header - The title.
  * @csspart details - The list of billing details in view mode.
  * @csspart success - The message after a save.
- * @csspart field - Each form field with its label, hint and error.
+ * @csspart field - Each form field with its label, hint and error (the same in every widget).
+ * @csspart label - A field's label.
+ * @csspart hint - A field's hint, e.g. the expected format.
  * @csspart error - A field's error text, and the error message.
  * @csspart actions - Each row of buttons.
  * @csspart primary-button - Edit, Save changes, Keep my changes, and Retry.
@@ -113,25 +114,34 @@ const DRAFT = new Set(['editing', 'saving', 'conflict']);
  * @cssproperty --tessera-account-radius - Corner radius (falls back to `--tessera-radius`).
  * @cssproperty --tessera-account-spacing - Spacing unit (falls back to `--tessera-spacing`).
  *
+ * @cssstate loading - The account is loading.
+ * @cssstate ready - The account is shown (viewing, editing, saving, saved or in conflict) and nothing failed.
+ * @cssstate error - Something failed: the account could not be loaded, or a save failed (the draft stays).
+ * @cssstate busy - A request is under way (loading, saving).
+ * @cssstate viewing - The details in view mode.
+ * @cssstate editing - The form with the customer's draft.
+ * @cssstate saving - The draft is being saved.
+ * @cssstate saved - The changes were saved; the details in view mode with the saved message.
+ * @cssstate conflict - The details were changed elsewhere meanwhile; the customer chooses.
+ *
  * @fires tessera-ready - The account loaded. `detail: { widget: 'account', status, account, readOnly }`.
  * @fires tessera-change - The state changed. `detail: { status, previous }`.
  * @fires tessera-success - The changes were saved. `detail: { widget: 'account', action: 'update', account, changed }`.
  * @fires tessera-error - Something failed. `detail: { code, message, retryable, requestId, sessionId }`.
  */
 export class TesseraAccount extends TesseraElement<MessageId, AccountState, AccountController> {
+  protected static override busyStatuses = ['loading', 'saving'];
   protected static override restartOn = ['accountId'];
   protected static override visualStyles = [themeStyles('account'), styles];
 
   static override properties = {
     ...TesseraElement.properties,
     accountId: { attribute: 'account-id' },
-    _state: { state: true },
     _confirming: { state: true },
   };
 
   /** The account to show, `acct_…`. */
   declare accountId: string | undefined;
-  declare _state: AccountState;
   /** Whether the customer is being asked before their unsaved changes are discarded. */
   declare _confirming: boolean;
 
@@ -142,13 +152,7 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
 
   constructor() {
     super();
-    this._state = { status: 'loading' };
     this._confirming = false;
-  }
-
-  /** The controller's state, for tests and for partners' code. */
-  get state(): AccountState {
-    return this._state;
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -159,9 +163,9 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
       this.renderRoot.querySelector<HTMLElement>(target)?.focus();
       return;
     }
-    if (!target || !changed.has('_state') || BUSY.has(this._state.status)) return;
+    if (!target || !changed.has('state') || this.busy) return;
     this.#focusAfter = false;
-    this.renderRoot.querySelector<HTMLElement>(this.#settledFocus(this._state))?.focus();
+    this.renderRoot.querySelector<HTMLElement>(this.#settledFocus(this.state))?.focus();
   }
 
   /** Where focus goes once an action has settled: what changed, or what needs the customer. */
@@ -183,6 +187,11 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
     }
   }
 
+  /** A failed save is an error shown, though the draft stays open for editing. */
+  protected override stateNames(state: AccountState): string[] {
+    return state.status === 'editing' && state.error ? ['editing', 'error'] : [state.status];
+  }
+
   protected override createController(api: ApiClient): AccountController {
     this._confirming = false;
     return new AccountController({
@@ -198,7 +207,7 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
 
   /** A draft survives a move in the DOM (and a save in flight completes); the rest starts afresh. */
   protected override keepWhileDetached(): boolean {
-    return DRAFT.has(this._state.status);
+    return DRAFT.has(this.state.status);
   }
 
   #onEdit(): void {
@@ -213,14 +222,14 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
 
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    if (this._state.status !== 'editing' || this._confirming) return;
+    if (this.state.status !== 'editing' || this._confirming) return;
     this.#focusAfter = true;
     void this.controller?.save();
   }
 
   /** Leaving edit mode: at once without changes, else only after the customer confirms. */
   #onCancel(): void {
-    const state = this._state;
+    const state = this.state;
     if (state.status !== 'editing') return;
     if (state.dirty) {
       this.#focusAfter = '#keep-editing';
@@ -242,7 +251,7 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
   }
 
   #onFormKeydown(event: KeyboardEvent): void {
-    if (event.key !== 'Escape' || this._state.status !== 'editing') return;
+    if (event.key !== 'Escape' || this.state.status !== 'editing') return;
     event.preventDefault();
     if (this._confirming) this.#keepEditing();
     else this.#onCancel();
@@ -254,7 +263,7 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
   }
 
   #onTakeTheirs(): void {
-    const state = this._state;
+    const state = this.state;
     const first = state.status === 'conflict' ? state.conflicts[0]?.field : undefined;
     const next = this.controller?.takeTheirs();
     this.#focusAfter =
@@ -268,10 +277,10 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
   }
 
   override render(): TemplateResult {
-    const state = this._state;
+    const state = this.state;
     return html`
       <section part="base" class=${this.resolvedAppearance} aria-labelledby="title">
-        <div aria-busy=${BUSY.has(state.status) ? 'true' : 'false'}>${this.#renderBody(state)}</div>
+        <div aria-busy=${this.busy ? 'true' : 'false'}>${this.#renderBody(state)}</div>
         <slot name="footer"></slot>
         <div class="visually-hidden" role="status" aria-live="polite">
           ${this.#announcement(state)}
@@ -400,24 +409,22 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
     return this.t(FIELD_MESSAGES[error.code]);
   }
 
-  /** The ids that describe a control: its hint and its error, when it has them. */
-  #describedBy(id: string, hint: boolean, error: boolean): string | typeof nothing {
-    const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
-    return ids.length > 0 ? ids.join(' ') : nothing;
-  }
-
-  #fieldShell(
+  /** The field around a control, with this field's label, hint and error. */
+  #field(
     field: AccountField,
-    control: TemplateResult,
     error: AccountFieldError | undefined,
-    hint?: MessageId,
+    hint: MessageId | undefined,
+    control: (aria: ControlAria) => TemplateResult,
   ): TemplateResult {
-    const id = FIELD_IDS[field];
-    return html`<div part="field">
-      <label for=${id}>${this.t(label(field))}</label>
-      ${hint ? html`<p id="${id}-hint" class="hint">${this.t(hint)}</p>` : nothing} ${control}
-      ${error ? html`<p id="${id}-error" part="error">${this.#fieldMessage(error)}</p>` : nothing}
-    </div>`;
+    return formField(
+      {
+        id: FIELD_IDS[field],
+        label: this.t(label(field)),
+        hint: hint && this.t(hint),
+        error: error && this.#fieldMessage(error),
+      },
+      control,
+    );
   }
 
   #renderInput(
@@ -427,21 +434,24 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
     errors: AccountFieldErrors | undefined,
     busy: boolean,
   ): TemplateResult {
-    const id = FIELD_IDS[field];
-    const error = errors?.[field];
-    const control = html`<input
-      id=${id}
-      name=${field}
-      type=${options.type ?? 'text'}
-      autocomplete=${options.autocomplete}
-      ?required=${options.required ?? false}
-      ?readonly=${busy}
-      .value=${live(draft[field])}
-      aria-invalid=${error ? 'true' : 'false'}
-      aria-describedby=${this.#describedBy(id, Boolean(options.hint), Boolean(error))}
-      @input=${this.#onInput}
-    />`;
-    return this.#fieldShell(field, control, error, options.hint);
+    return this.#field(
+      field,
+      errors?.[field],
+      options.hint,
+      (aria) =>
+        html`<input
+          id=${FIELD_IDS[field]}
+          name=${field}
+          type=${options.type ?? 'text'}
+          autocomplete=${options.autocomplete}
+          ?required=${options.required ?? false}
+          ?readonly=${busy}
+          .value=${live(draft[field])}
+          aria-invalid=${aria.invalid}
+          aria-describedby=${aria.describedBy}
+          @input=${this.#onInput}
+        />`,
+    );
   }
 
   #renderSelect(
@@ -451,32 +461,36 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
     error: AccountFieldError | undefined,
     optional: boolean,
   ): TemplateResult {
-    const id = FIELD_IDS[field];
     const selected = value.trim().toUpperCase();
-    const control = html`<select
-      id=${id}
-      name=${field}
-      autocomplete=${field === 'country' ? 'country' : 'address-level1'}
-      ?required=${!optional}
-      aria-invalid=${error ? 'true' : 'false'}
-      aria-describedby=${this.#describedBy(id, false, Boolean(error))}
-      @change=${this.#onInput}
-    >
-      ${
-        optional
-          ? html`<option value="" .selected=${live(selected === '')}>
-              ${this.t('account.regionNone')}
-            </option>`
-          : nothing
-      }
-      ${choices.map(
-        (choice) =>
-          html`<option value=${choice.code} .selected=${live(choice.code === selected)}>
-            ${choice.name}
-          </option>`,
-      )}
-    </select>`;
-    return this.#fieldShell(field, control, error);
+    return this.#field(
+      field,
+      error,
+      undefined,
+      (aria) =>
+        html`<select
+          id=${FIELD_IDS[field]}
+          name=${field}
+          autocomplete=${field === 'country' ? 'country' : 'address-level1'}
+          ?required=${!optional}
+          aria-invalid=${aria.invalid}
+          aria-describedby=${aria.describedBy}
+          @change=${this.#onInput}
+        >
+          ${
+            optional
+              ? html`<option value="" .selected=${live(selected === '')}>
+                  ${this.t('account.regionNone')}
+                </option>`
+              : nothing
+          }
+          ${choices.map(
+            (choice) =>
+              html`<option value=${choice.code} .selected=${live(choice.code === selected)}>
+                ${choice.name}
+              </option>`,
+          )}
+        </select>`,
+    );
   }
 
   /**

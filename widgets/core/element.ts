@@ -9,6 +9,7 @@ import {
 } from './configure.ts';
 import { configurationContext } from './context.ts';
 import type { ApiClient } from './api-client.ts';
+import { ControllerHost, type WidgetController } from './controller-host.ts';
 import { toWidgetError } from './errors.ts';
 import { toDomEvent, type ControllerEvent } from './events.ts';
 import type { ErrorCode } from '../../contracts/v1/errors.ts';
@@ -26,16 +27,10 @@ const CONFIGURATION_PROPERTIES = ['apiBase', 'tokenUrl', '_scope'] as const;
 
 /**
  * What the three widgets share: configuration from attributes, the nearest `<tessera-provider>`
- * and `configure()`; locale with lazily loaded messages; appearance presets and `unstyled`; and
- * each controller event dispatched as a bubbling, composed DOM event and passed to `onEvent`.
+ * and `configure()`; locale with lazily loaded messages; appearance presets and `unstyled`; the
+ * headless controller hosted by a `ControllerHost` (its state as `state` and as custom states);
+ * and each controller event dispatched as a bubbling, composed DOM event and passed to `onEvent`.
  */
-/** What an element needs of its headless controller. */
-export interface WidgetController<S> {
-  getState(): S;
-  subscribe(listener: (state: S) => void): () => void;
-  dispose(): void;
-}
-
 export abstract class TesseraElement<
   Id extends string,
   S extends { status: string } = { status: string },
@@ -74,14 +69,11 @@ export abstract class TesseraElement<
   declare _messagesLoaded: string | undefined;
 
   protected abstract readonly messages: Messages<Id | CommonId>;
-  /** The widget's state: the controller's, or an error when none could be made. */
-  declare _state: S;
-  /** The controller in use, made by `createController` and run by `runController`. */
-  protected controller: C | undefined;
   /** The widget's own properties whose change means starting over (e.g. `quoteId`). */
   protected static restartOn: readonly string[] = [];
-  #unsubscribe: (() => void) | undefined;
-  #restart = true;
+  /** The statuses in which a request is under way: `:state(busy)`, `aria-busy`, focus held. */
+  protected static busyStatuses: readonly string[] = ['loading'];
+  readonly #host: ControllerHost<S, C>;
 
   /** A controller for the current inputs; throw a `WidgetError` when they are unusable. */
   protected abstract createController(api: ApiClient): C;
@@ -97,6 +89,22 @@ export abstract class TesseraElement<
   constructor() {
     super();
     this.unstyled = false;
+    this.#host = new ControllerHost<S, C>(this, { status: 'loading' } as S, {
+      create: () => this.createController(this.resolveRuntime().api),
+      run: (controller) => this.runController(controller),
+      failed: (caught) => {
+        const error = toWidgetError(caught);
+        this.emit({ type: 'error', detail: error.toDetail() });
+        return { status: 'error', error } as unknown as S;
+      },
+      keepWhileDetached: () => this.keepWhileDetached(),
+      states: (state) => {
+        const names = this.stateNames(state);
+        const phase =
+          state.status === 'loading' ? 'loading' : names.includes('error') ? 'error' : 'ready';
+        return [...names, phase, ...(this.#busy(state) ? ['busy'] : [])];
+      },
+    });
     new ContextConsumer(this, {
       context: configurationContext,
       subscribe: true,
@@ -106,44 +114,36 @@ export abstract class TesseraElement<
     });
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Attached again after a detach that stopped the controller: start afresh (Lit would not update).
-    if (this.#restart && this.hasUpdated) this.requestUpdate();
+  /** The controller's state (an error when none could be made), for tests and partners' code. */
+  get state(): S {
+    return this.#host.state;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.keepWhileDetached()) return;
-    this.#stop();
-    this.#restart = true;
+  /** The controller in use, made by `createController` and run by `runController`. */
+  protected get controller(): C | undefined {
+    return this.#host.controller;
+  }
+
+  /** Whether a request is under way. */
+  protected get busy(): boolean {
+    return this.#busy(this.state);
+  }
+
+  #busy(state: S): boolean {
+    return (this.constructor as typeof TesseraElement).busyStatuses.includes(state.status);
+  }
+
+  /**
+   * The custom states that stand for a state, besides the shared `loading`, `ready`, `error` and
+   * `busy`: its status, and whatever else the widget documents. `error` here counts as failed.
+   */
+  protected stateNames(state: S): string[] {
+    return [state.status];
   }
 
   /** Stops the controller and starts a new one for the current inputs (also Retry's last resort). */
   protected restart(): void {
-    this.#stop();
-    let controller: C;
-    try {
-      controller = this.createController(this.resolveRuntime().api);
-    } catch (caught) {
-      const error = toWidgetError(caught);
-      this._state = { status: 'error', error } as unknown as S;
-      this.emit({ type: 'error', detail: error.toDetail() });
-      return;
-    }
-    this.controller = controller;
-    this.#unsubscribe = controller.subscribe((state) => {
-      this._state = state;
-    });
-    this._state = controller.getState();
-    void this.runController(controller);
-  }
-
-  #stop(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.controller?.dispose();
-    this.controller = undefined;
+    this.#host.restart();
   }
 
   /** Whether the last update changed what the widget is configured with. */
@@ -191,11 +191,10 @@ export abstract class TesseraElement<
     super.willUpdate(changed);
     const restartOn = (this.constructor as typeof TesseraElement).restartOn;
     if (
-      this.#restart ||
+      this.#host.stale ||
       this.configurationChanged(changed) ||
       restartOn.some((name) => changed.has(name))
     ) {
-      this.#restart = false;
       this.restart();
     }
     const locale = this.resolvedLocale;

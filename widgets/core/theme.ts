@@ -122,6 +122,12 @@ export const visualStyles = css`
     gap: 0.25em;
   }
 
+  [part~='hint'] {
+    margin: 0;
+    color: var(--_muted);
+    font-size: 0.875em;
+  }
+
   [part~='field'].checkbox {
     grid-template-columns: auto 1fr;
     align-items: center;

@@ -6,8 +6,9 @@ import {
 } from '../../contracts/v1/onboarding.ts';
 import { CountryList, CurrencyList } from '../../contracts/v1/reference.ts';
 import type { ApiClient, RequestOptions } from '../core/api-client.ts';
-import { WidgetError, toWidgetError, type WidgetErrorDetail } from '../core/errors.ts';
-import { Store } from '../core/store.ts';
+import { WidgetError, type WidgetErrorDetail } from '../core/errors.ts';
+import { fieldErrorsOf, fieldIssues } from '../core/field-issues.ts';
+import { HeadlessController } from '../core/headless-controller.ts';
 import type {
   OnboardingChangeDetail,
   OnboardingReadyDetail,
@@ -133,11 +134,8 @@ const count = (errors: FieldErrors) => Object.keys(errors).length;
  * company → contact → billing → review, saves each step as a server-side draft (`If-Match`, so
  * an edit made elsewhere is never overwritten unseen) and submits. Call `start()` once.
  */
-export class OnboardingController {
-  readonly #api: ApiClient;
+export class OnboardingController extends HeadlessController<OnboardingState, OnboardingEvent> {
   readonly #applicationId: string | undefined;
-  readonly #onEvent: ((event: OnboardingEvent) => void) | undefined;
-  readonly #store = new Store<OnboardingState>({ status: 'loading' });
   #etag: string | undefined;
   /** What a 412 found on the server, and the action it interrupted, until the customer chooses. */
   #conflict:
@@ -148,26 +146,19 @@ export class OnboardingController {
   #saving: OnboardingStep | undefined;
   /** One Idempotency-Key per distinct request until it succeeds, so a retry is done once. */
   readonly #keys = new Map<string, string>();
-  /** Bumped by every action, so a slower, older answer cannot overwrite a newer state. */
-  #run = 0;
-  #abort: AbortController | undefined;
 
   constructor({ api, applicationId, onEvent }: OnboardingControllerOptions) {
-    this.#api = api;
+    super(api, { status: 'loading' }, onEvent);
     this.#applicationId = applicationId || undefined;
-    this.#onEvent = onEvent;
   }
-
-  readonly getState = (): OnboardingState => this.#store.getState();
-  readonly subscribe = this.#store.subscribe;
 
   /** Starts the token's application or resumes it, at the step and with the values it was left with. */
   async start(): Promise<OnboardingState> {
     const status = this.getState().status;
     if (status === 'saving' || status === 'submitting') return this.getState();
-    const run = this.#begin();
+    const run = this.begin();
     this.#conflict = undefined;
-    this.#set({ status: 'loading' });
+    this.set({ status: 'loading' });
     const id = this.#applicationId;
     if (id !== undefined && !OnboardingId.safeParse(id).success) {
       return this.#fail(
@@ -176,13 +167,13 @@ export class OnboardingController {
       );
     }
     try {
-      const scopes = await this.#api.scopes();
-      if (run !== this.#run) return this.getState();
+      const scopes = await this.api.scopes();
+      if (!this.isCurrent(run)) return this.getState();
       // Only shapes the view; the API decides. A token that does not say is given the benefit.
       const write = !scopes || scopes.includes('onboarding:write');
       if (!write && !(id && scopes?.includes('onboarding:read'))) {
-        this.#set({ status: 'forbidden', error: readOnly(false) });
-        this.#emit({
+        this.set({ status: 'forbidden', error: readOnly(false) });
+        this.emit({
           type: 'ready',
           detail: {
             widget: 'onboarding',
@@ -195,14 +186,14 @@ export class OnboardingController {
       }
       const [started, reference] = await Promise.all([
         id
-          ? this.#api.get(this.#path(id), OnboardingApplication, this.#signal())
-          : this.#api.post('v1/onboarding', undefined, OnboardingApplication, {
+          ? this.api.get(this.#path(id), OnboardingApplication, this.signal())
+          : this.api.post('v1/onboarding', undefined, OnboardingApplication, {
               idempotencyKey: this.#key('POST', 'v1/onboarding', undefined),
-              ...this.#signal(),
+              ...this.signal(),
             }),
-        referenceData(this.#api, this.#signal()),
+        referenceData(this.api, this.signal()),
       ]);
-      if (run !== this.#run) return this.getState();
+      if (!this.isCurrent(run)) return this.getState();
       const application = started.data;
       this.#accepted(application, started.etag);
       this.#lastFailed = undefined;
@@ -220,13 +211,13 @@ export class OnboardingController {
           : write
             ? { status: 'editing', form }
             : { status: 'forbidden', error: readOnly(true), form };
-      this.#set(state);
-      this.#emit({
+      this.set(state);
+      this.emit({
         type: 'ready',
         detail: { widget: 'onboarding', status: state.status, step: form.step, application },
       });
     } catch (caught) {
-      if (run === this.#run) this.#fail({ kind: 'start' }, caught);
+      if (this.isCurrent(run)) this.#fail({ kind: 'start' }, caught);
     }
     return this.getState();
   }
@@ -250,7 +241,7 @@ export class OnboardingController {
       if (now) fieldErrors[name] = now;
       else delete fieldErrors[name];
     }
-    this.#store.setState({ ...state, form: { ...form, values, fieldErrors } });
+    this.set({ ...state, form: { ...form, values, fieldErrors } });
     return this.getState();
   }
 
@@ -305,11 +296,11 @@ export class OnboardingController {
     const fieldErrors: FieldErrors = {};
     for (const step of STEPS) Object.assign(fieldErrors, validateStep(step, values, form));
     if (count(fieldErrors) > 0) {
-      this.#set({ status: 'editing', form: { ...form, values, fieldErrors, summary: true } });
+      this.set({ status: 'editing', form: { ...form, values, fieldErrors, summary: true } });
       return this.getState();
     }
-    const run = this.#begin();
-    this.#set({ status: 'submitting', form: { ...form, values, fieldErrors: {}, summary: false } });
+    const run = this.begin();
+    this.set({ status: 'submitting', form: { ...form, values, fieldErrors: {}, summary: false } });
     try {
       for (const step of STEPS) {
         const application = this.#form()!.application;
@@ -317,19 +308,19 @@ export class OnboardingController {
         const review = step === 'review' && application.current_step !== 'review';
         if (holds(application.values[step], body) && !review) continue;
         await this.#patch({ step, values: body, ...(review ? { current_step: 'review' } : {}) });
-        if (run !== this.#run) return this.getState();
+        if (!this.isCurrent(run)) return this.getState();
       }
       const path = `${this.#path(this.#form()!.application.id)}/submit`;
-      const { data, etag } = await this.#api.post(path, undefined, OnboardingApplication, {
+      const { data, etag } = await this.api.post(path, undefined, OnboardingApplication, {
         idempotencyKey: this.#key('POST', path, undefined),
         ...(this.#etag ? { ifMatch: this.#etag } : {}),
-        ...this.#signal(),
+        ...this.signal(),
       });
-      if (run !== this.#run) return this.getState();
+      if (!this.isCurrent(run)) return this.getState();
       this.#accepted(data, etag);
       this.#succeeded();
-      this.#set({ status: 'submitted', form: this.#form()! });
-      this.#emit({
+      this.set({ status: 'submitted', form: this.#form()! });
+      this.emit({
         type: 'success',
         detail: {
           widget: 'onboarding',
@@ -339,7 +330,7 @@ export class OnboardingController {
         },
       });
     } catch (caught) {
-      if (run === this.#run) await this.#failed({ kind: 'submit' }, caught, run);
+      if (this.isCurrent(run)) await this.#failed({ kind: 'submit' }, caught, run);
     }
     return this.getState();
   }
@@ -360,7 +351,7 @@ export class OnboardingController {
       const theirs = valuesFromDraft(conflict.application.values);
       for (const { field } of state.conflict) values = { ...values, [field]: theirs[field] };
     }
-    this.#set({
+    this.set({
       status: 'editing',
       form: { ...state.form, application: conflict.application, values, fieldErrors: {} },
     });
@@ -375,12 +366,6 @@ export class OnboardingController {
   retry(): Promise<OnboardingState> {
     const action = this.#lastFailed;
     return action ? this.#perform(action) : this.#now();
-  }
-
-  /** Abandons what is in flight; later answers change nothing. */
-  dispose(): void {
-    this.#run += 1;
-    this.#abort?.abort();
   }
 
   #perform(action: Action): Promise<OnboardingState> {
@@ -403,7 +388,7 @@ export class OnboardingController {
     const values = normalise(form.values);
     const errors = validateStep(step, values, form);
     if (action.complete && count(errors) > 0) {
-      this.#set({
+      this.set({
         status: 'editing',
         form: { ...form, values, fieldErrors: errors, summary: true },
       });
@@ -419,19 +404,19 @@ export class OnboardingController {
     if (holds(form.application.values[step], body) && form.application.current_step === action.to) {
       // The server has all of it: move without a request.
       this.#succeeded();
-      this.#set({ status: 'editing', form: { ...moved, step: action.to } });
+      this.set({ status: 'editing', form: { ...moved, step: action.to } });
       return this.getState();
     }
-    const run = this.#begin();
-    this.#set({ status: 'saving', form: moved });
+    const run = this.begin();
+    this.set({ status: 'saving', form: moved });
     try {
       await this.#patch({ step, values: body, current_step: action.to });
-      if (run !== this.#run) return this.getState();
+      if (!this.isCurrent(run)) return this.getState();
       this.#succeeded();
       // The form as it is now: what was typed while saving is kept.
-      this.#set({ status: 'editing', form: { ...this.#form()!, step: action.to } });
+      this.set({ status: 'editing', form: { ...this.#form()!, step: action.to } });
     } catch (caught) {
-      if (run === this.#run) await this.#failed(action, caught, run);
+      if (this.isCurrent(run)) await this.#failed(action, caught, run);
     }
     return this.getState();
   }
@@ -439,8 +424,8 @@ export class OnboardingController {
   async #keep(action: Keep): Promise<OnboardingState> {
     const form = this.#idle();
     if (!form) return this.getState();
-    const run = this.#begin();
-    this.#set({ status: 'saving', form });
+    const run = this.begin();
+    this.set({ status: 'saving', form });
     try {
       const values = normalise(form.values);
       for (const step of action.steps) {
@@ -451,23 +436,23 @@ export class OnboardingController {
         );
         if (holds(this.#form()!.application.values[step], body)) continue;
         await this.#patch({ step, values: body });
-        if (run !== this.#run) return this.getState();
+        if (!this.isCurrent(run)) return this.getState();
       }
     } catch (caught) {
-      if (run === this.#run) await this.#failed(action, caught, run);
+      if (this.isCurrent(run)) await this.#failed(action, caught, run);
       return this.getState();
     }
-    this.#set({ status: 'editing', form: this.#form()! });
+    this.set({ status: 'editing', form: this.#form()! });
     return this.#perform(action.then);
   }
 
   async #patch(patch: OnboardingPatch): Promise<OnboardingApplication> {
     const path = this.#path(this.#form()!.application.id);
     this.#saving = patch.step;
-    const { data, etag } = await this.#api.patch(path, patch, OnboardingApplication, {
+    const { data, etag } = await this.api.patch(path, patch, OnboardingApplication, {
       idempotencyKey: this.#key('PATCH', path, patch),
       ...(this.#etag ? { ifMatch: this.#etag } : {}),
-      ...this.#signal(),
+      ...this.signal(),
     });
     this.#accepted(data, etag);
     return data;
@@ -478,7 +463,7 @@ export class OnboardingController {
     this.#etag = etag ?? `"${application.version}"`;
     this.#keys.clear();
     const state = this.getState();
-    if (state.form) this.#store.setState({ ...state, form: { ...state.form, application } });
+    if (state.form) this.set({ ...state, form: { ...state.form, application } });
   }
 
   #succeeded(): void {
@@ -487,7 +472,7 @@ export class OnboardingController {
   }
 
   async #failed(action: Exclude<Action, { kind: 'start' }>, caught: unknown, run: number) {
-    const error = toWidgetError(caught, { sessionId: this.#api.sessionId });
+    const error = this.toError(caught);
     const form = this.#form()!;
     switch (error.code) {
       case 'version_conflict':
@@ -497,27 +482,27 @@ export class OnboardingController {
         const fieldErrors = this.#serverFieldErrors(error, form.values);
         if (count(fieldErrors) === 0) break;
         this.#lastFailed = undefined;
-        this.#set({ status: 'editing', form: { ...form, fieldErrors, summary: true } });
+        this.set({ status: 'editing', form: { ...form, fieldErrors, summary: true } });
         return;
       }
       case 'onboarding_submitted': {
         // Submitted meanwhile (another tab): show it as it is.
         const fresh = await this.#get().catch(() => undefined);
-        if (run !== this.#run || !fresh) break;
+        if (!this.isCurrent(run) || !fresh) break;
         this.#accepted(fresh.data, fresh.etag);
         this.#lastFailed = undefined;
-        this.#set({ status: 'submitted', form: { ...this.#form()!, step: 'review' } });
+        this.set({ status: 'submitted', form: { ...this.#form()!, step: 'review' } });
         return;
       }
       case 'insufficient_scope':
         this.#lastFailed = undefined;
-        this.#set({ status: 'forbidden', error, form });
-        this.#emitError(error);
+        this.set({ status: 'forbidden', error, form });
+        this.emitError(error);
         return;
     }
     this.#lastFailed = action;
-    this.#set({ status: 'error', error, form: this.#form()! });
-    this.#emitError(error);
+    this.set({ status: 'error', error, form: this.#form()! });
+    this.emitError(error);
   }
 
   /**
@@ -531,18 +516,18 @@ export class OnboardingController {
     try {
       fresh = await this.#get();
     } catch (caught) {
-      if (run !== this.#run) return;
-      const failure = toWidgetError(caught, { sessionId: this.#api.sessionId });
+      if (!this.isCurrent(run)) return;
+      const failure = this.toError(caught);
       this.#lastFailed = action;
-      this.#set({ status: 'error', error: failure, form: this.#form()! });
-      this.#emitError(failure);
+      this.set({ status: 'error', error: failure, form: this.#form()! });
+      this.emitError(failure);
       return;
     }
-    if (run !== this.#run) return;
+    if (!this.isCurrent(run)) return;
     const form = this.#form()!;
     if (fresh.data.status === 'submitted') {
       this.#accepted(fresh.data, fresh.etag);
-      this.#set({ status: 'submitted', form: { ...this.#form()!, step: 'review' } });
+      this.set({ status: 'submitted', form: { ...this.#form()!, step: 'review' } });
       return;
     }
     const base = valuesFromDraft(form.application.values);
@@ -558,7 +543,7 @@ export class OnboardingController {
     if (conflict.length === 0 && this.#conflictRetries < SILENT_CONFLICT_RETRIES) {
       this.#conflictRetries += 1;
       this.#accepted(fresh.data, fresh.etag);
-      this.#set({ status: 'editing', form: this.#form()! });
+      this.set({ status: 'editing', form: this.#form()! });
       await this.#perform(action);
       return;
     }
@@ -568,30 +553,24 @@ export class OnboardingController {
       etag: fresh.etag ?? `"${fresh.data.version}"`,
       action,
     };
-    this.#set({ status: 'conflict', form, conflict });
-    this.#emitError(error);
+    this.set({ status: 'conflict', form, conflict });
+    this.emitError(error);
   }
 
   /** The API's field issues (`values.tax_id` of the step saved, or `company.tax_id` on submit). */
   #serverFieldErrors(error: WidgetError, values: OnboardingValues): FieldErrors {
-    const fields = Array.isArray(error.details?.fields)
-      ? (error.details.fields as { path?: unknown; code?: unknown }[])
-      : [];
-    const errors: FieldErrors = {};
-    for (const issue of fields) {
-      if (typeof issue.path !== 'string') continue;
-      const path = issue.path.replace(/^values\./, `${this.#saving ?? ''}.`);
-      const field = fieldAt(path);
-      if (field && !errors[field]) errors[field] = fieldErrorFor(field, String(issue.code), values);
-    }
-    return errors;
+    return fieldErrorsOf(
+      fieldIssues(error),
+      (path) => fieldAt(path.replace(/^values\./, `${this.#saving ?? ''}.`)),
+      (field, issue) => fieldErrorFor(field, String(issue.code), values),
+    );
   }
 
   #get() {
-    return this.#api.get(
+    return this.api.get(
       this.#path(this.#form()!.application.id),
       OnboardingApplication,
-      this.#signal(),
+      this.signal(),
     );
   }
 
@@ -611,14 +590,14 @@ export class OnboardingController {
   }
 
   #fail(action: Action, caught: unknown): OnboardingState {
-    const error = toWidgetError(caught, { sessionId: this.#api.sessionId });
+    const error = this.toError(caught);
     this.#lastFailed = action;
-    this.#set(
+    this.set(
       error.code === 'insufficient_scope'
         ? { status: 'forbidden', error }
         : { status: 'error', error },
     );
-    this.#emitError(error);
+    this.emitError(error);
     return this.getState();
   }
 
@@ -633,38 +612,18 @@ export class OnboardingController {
     return key;
   }
 
-  #begin(): number {
-    this.#abort?.abort();
-    this.#abort = new AbortController();
-    this.#run += 1;
-    return this.#run;
-  }
-
-  #signal(): { signal: AbortSignal } | Record<string, never> {
-    return this.#abort ? { signal: this.#abort.signal } : {};
-  }
-
   #path(id: string): string {
     return `v1/onboarding/${encodeURIComponent(id)}`;
   }
 
-  #set(next: OnboardingState): void {
-    const previous = this.getState();
-    this.#store.setState(next);
+  /** A move to another step is a change too, though the status stays `editing`. */
+  protected override changeOf(
+    next: OnboardingState,
+    previous: OnboardingState,
+  ): OnboardingChangeDetail | undefined {
     const step = next.form?.step;
-    if (next.status !== previous.status || step !== previous.form?.step) {
-      this.#emit({
-        type: 'change',
-        detail: { status: next.status, previous: previous.status, step },
-      });
-    }
-  }
-
-  #emitError(error: WidgetError): void {
-    this.#emit({ type: 'error', detail: error.toDetail() });
-  }
-
-  #emit(event: OnboardingEvent): void {
-    this.#onEvent?.(event);
+    return next.status !== previous.status || step !== previous.form?.step
+      ? { status: next.status, previous: previous.status, step }
+      : undefined;
   }
 }

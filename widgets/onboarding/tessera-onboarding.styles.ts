@@ -57,12 +57,6 @@ export const styles = css`
     text-decoration: underline;
   }
 
-  [part~='hint'] {
-    margin: 0;
-    color: var(--_muted);
-    font-size: 0.875em;
-  }
-
   [part~='error-summary'],
   [part~='conflict'] {
     border: 2px solid var(--_danger);

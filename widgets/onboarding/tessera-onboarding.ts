@@ -3,6 +3,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { OnboardingStep } from '../../contracts/v1/onboarding.ts';
 import { TesseraElement } from '../core/element.ts';
+import { formField } from '../core/field.ts';
 import type { WidgetError } from '../core/errors.ts';
 import { themeStyles } from '../core/theme.ts';
 import {
@@ -26,8 +27,6 @@ import { styles } from './tessera-onboarding.styles.ts';
 
 /** `legalName` → `legal-name`: the id of the field's control in the shadow root. */
 const idOf = (field: OnboardingField) => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-const BUSY = new Set(['loading', 'saving', 'submitting']);
 
 const ERROR_MESSAGES: Record<FieldError['code'], MessageId> = {
   required: 'field.required',
@@ -72,8 +71,9 @@ interface Control {
  * @csspart step - Each step in the indicator; also `current-step` and `complete-step`.
  * @csspart current-step - The step on screen, in the indicator.
  * @csspart complete-step - A step whose answers are complete, in the indicator.
- * @csspart field - Each form field with its label, hint and error.
- * @csspart hint - A field's hint (the expected format).
+ * @csspart field - Each form field with its label, hint and error (the same in every widget).
+ * @csspart label - A field's label.
+ * @csspart hint - A field's hint, e.g. the expected format.
  * @csspart error - A field's error text, and the error message.
  * @csspart error-summary - The list of problems shown when a step or the submission is refused.
  * @csspart conflict - The panel shown when the application was changed elsewhere.
@@ -93,6 +93,21 @@ interface Control {
  * @cssproperty --tessera-onboarding-radius - Corner radius (falls back to `--tessera-radius`).
  * @cssproperty --tessera-onboarding-spacing - Spacing unit (falls back to `--tessera-spacing`).
  *
+ * @cssstate loading - The application is being started or resumed.
+ * @cssstate ready - The application is shown and nothing failed.
+ * @cssstate error - Something failed; what was typed stays in the form.
+ * @cssstate busy - A request is under way (loading, saving, submitting).
+ * @cssstate editing - A step of the form, at rest.
+ * @cssstate saving - A step is being saved as a draft.
+ * @cssstate submitting - The application is being submitted.
+ * @cssstate submitted - The application was submitted.
+ * @cssstate conflict - The application was changed elsewhere; the customer chooses.
+ * @cssstate forbidden - The token may not change the application (a read-only view).
+ * @cssstate step-company - The company step is on screen.
+ * @cssstate step-contact - The contact step is on screen.
+ * @cssstate step-billing - The billing step is on screen.
+ * @cssstate step-review - The review step is on screen.
+ *
  * @fires tessera-ready - The application was started or resumed. `detail: { widget: 'onboarding', status, step, application }`.
  * @fires tessera-change - The state or the step changed. `detail: { status, previous, step }`.
  * @fires tessera-success - The application was submitted. `detail: { widget: 'onboarding', action: 'submit', applicationId, application }`.
@@ -103,48 +118,36 @@ export class TesseraOnboarding extends TesseraElement<
   OnboardingState,
   OnboardingController
 > {
+  protected static override busyStatuses = ['loading', 'saving', 'submitting'];
   protected static override restartOn = ['applicationId'];
   protected static override visualStyles = [themeStyles('onboarding'), styles];
 
   static override properties = {
     ...TesseraElement.properties,
     applicationId: { attribute: 'application-id' },
-    _state: { state: true },
     _saved: { state: true },
   };
 
   /** Optional: an application, `onb_…`, instead of the customer's open one. */
   declare applicationId: string | undefined;
-  declare _state: OnboardingState;
   /** Set after an explicit "Save draft", for the announcement. */
   declare _saved: boolean;
 
   protected readonly messages = messages;
   /** Set by a user action, so only its outcome moves focus; loading never steals it. */
   #focusAfter: { step: OnboardingStep | undefined; field?: OnboardingField } | undefined;
-  readonly #internals: ElementInternals | undefined;
 
   constructor() {
     super();
-    this._state = { status: 'loading' };
     this._saved = false;
-    // Custom states (`tessera-onboarding:state(submitted)`) for partners' CSS; absent in old browsers.
-    this.#internals =
-      typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
-  }
-
-  /** The controller's state, for tests and for partners' code. */
-  get state(): OnboardingState {
-    return this._state;
   }
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    if (changed.has('_state')) this.#reflectState();
     const after = this.#focusAfter;
-    if (!changed.has('_state') || !after || BUSY.has(this._state.status)) return;
+    if (!changed.has('state') || !after || this.busy) return;
     this.#focusAfter = undefined;
-    const state = this._state;
+    const state = this.state;
     const form = state.form;
     let target: string | undefined;
     if (state.status === 'error' || state.status === 'conflict' || state.status === 'submitted')
@@ -156,15 +159,9 @@ export class TesseraOnboarding extends TesseraElement<
     if (target) this.renderRoot.querySelector<HTMLElement>(target)?.focus();
   }
 
-  #reflectState(): void {
-    const states = this.#internals?.states;
-    if (!states) return;
-    try {
-      states.clear();
-      states.add(this._state.status);
-    } catch {
-      // Chromium before 125 accepts only `--name` custom states.
-    }
+  /** The step on screen is a state too: `:state(step-billing)`. */
+  protected override stateNames(state: OnboardingState): string[] {
+    return state.form ? [state.status, `step-${state.form.step}`] : [state.status];
   }
 
   protected override createController(api: ApiClient): OnboardingController {
@@ -184,13 +181,13 @@ export class TesseraOnboarding extends TesseraElement<
     const controller = this.controller;
     if (!controller) return;
     this._saved = false;
-    this.#focusAfter = { step: this._state.form?.step, ...(field ? { field } : {}) };
+    this.#focusAfter = { step: this.state.form?.step, ...(field ? { field } : {}) };
     void action(controller);
   }
 
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    const review = this._state.form?.step === 'review';
+    const review = this.state.form?.step === 'review';
     this.#act((c) => (review ? c.submit() : c.next()));
   }
 
@@ -210,7 +207,7 @@ export class TesseraOnboarding extends TesseraElement<
   #onJump(event: Event, field: OnboardingField): void {
     event.preventDefault();
     const step = stepOf(field);
-    if (step === this._state.form?.step) {
+    if (step === this.state.form?.step) {
       this.renderRoot.querySelector<HTMLElement>(`#${idOf(field)}`)?.focus();
       return;
     }
@@ -225,11 +222,11 @@ export class TesseraOnboarding extends TesseraElement<
   // --- rendering -------------------------------------------------------------------------------
 
   override render(): TemplateResult {
-    const state = this._state;
+    const state = this.state;
     return html`
       <section part="base" class=${this.resolvedAppearance} aria-labelledby="title">
         <!-- Busy around the content only: a busy subtree would hold back the live region. -->
-        <div aria-busy=${BUSY.has(state.status) ? 'true' : 'false'}>${this.#renderBody(state)}</div>
+        <div aria-busy=${this.busy ? 'true' : 'false'}>${this.#renderBody(state)}</div>
         <slot name="footer"></slot>
         <div class="visually-hidden" role="status" aria-live="polite">
           ${this.#announcement(state)}
@@ -280,7 +277,7 @@ export class TesseraOnboarding extends TesseraElement<
   }
 
   #renderProgress(form: OnboardingForm): TemplateResult {
-    const navigable = this._state.status === 'editing' || this._state.status === 'error';
+    const navigable = this.state.status === 'editing' || this.state.status === 'error';
     return html`<nav part="steps" aria-label=${this.t('onboarding.progress')}>
       <ol>
         ${STEPS.map((step, i) => {
@@ -314,7 +311,7 @@ export class TesseraOnboarding extends TesseraElement<
   }
 
   #renderStep(form: OnboardingForm, status: OnboardingState['status'], error?: WidgetError) {
-    const busy = BUSY.has(status) ? 'true' : 'false';
+    const busy = this.busy ? 'true' : 'false';
     const review = form.step === 'review';
     const first = form.step === STEPS[0];
     return html`
@@ -433,46 +430,46 @@ export class TesseraOnboarding extends TesseraElement<
     const id = idOf(field);
     const value = form.values[field];
     const error = form.fieldErrors[field];
-    const described =
-      [control.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') ||
-      nothing;
-    const invalid = error ? 'true' : 'false';
     // Options are selected one by one: a <select>'s value set before its options exist is lost.
-    const input = control.options
-      ? html`<select
-          id=${id}
-          name=${field}
-          ?required=${!control.optional}
-          aria-invalid=${invalid}
-          aria-describedby=${described}
-          @change=${(e: Event) => this.#set(field, e)}
-        >
-          <option value="" .selected=${live(value === '')}>
-            ${this.t(control.optional ? 'onboarding.none' : 'onboarding.choose')}
-          </option>
-          ${control.options.map(
-            (o) =>
-              html`<option value=${o.value} .selected=${live(o.value === value)}>
-                ${o.label}
-              </option>`,
-          )}
-        </select>`
-      : html`<input
-          id=${id}
-          name=${field}
-          type=${control.type ?? 'text'}
-          autocomplete=${control.autocomplete ?? 'on'}
-          ?required=${!control.optional}
-          aria-invalid=${invalid}
-          aria-describedby=${described}
-          .value=${live(value)}
-          @input=${(e: Event) => this.#set(field, e)}
-        />`;
-    return html`<div part="field">
-      <label for=${id}>${this.t(`onboarding.field.${field}`)}</label>
-      ${control.hint ? html`<p id="${id}-hint" part="hint">${control.hint}</p>` : nothing} ${input}
-      ${error ? html`<p id="${id}-error" part="error">${this.#errorText(error)}</p>` : nothing}
-    </div>`;
+    return formField(
+      {
+        id,
+        label: this.t(`onboarding.field.${field}`),
+        hint: control.hint,
+        error: error && this.#errorText(error),
+      },
+      (aria) =>
+        control.options
+          ? html`<select
+              id=${id}
+              name=${field}
+              ?required=${!control.optional}
+              aria-invalid=${aria.invalid}
+              aria-describedby=${aria.describedBy}
+              @change=${(e: Event) => this.#set(field, e)}
+            >
+              <option value="" .selected=${live(value === '')}>
+                ${this.t(control.optional ? 'onboarding.none' : 'onboarding.choose')}
+              </option>
+              ${control.options.map(
+                (o) =>
+                  html`<option value=${o.value} .selected=${live(o.value === value)}>
+                    ${o.label}
+                  </option>`,
+              )}
+            </select>`
+          : html`<input
+              id=${id}
+              name=${field}
+              type=${control.type ?? 'text'}
+              autocomplete=${control.autocomplete ?? 'on'}
+              ?required=${!control.optional}
+              aria-invalid=${aria.invalid}
+              aria-describedby=${aria.describedBy}
+              .value=${live(value)}
+              @input=${(e: Event) => this.#set(field, e)}
+            />`,
+    );
   }
 
   #errorText(error: FieldError): string {
@@ -529,29 +526,29 @@ export class TesseraOnboarding extends TesseraElement<
       </div>
       ${
         editable
-          ? html`<slot name="terms"></slot>
-              <div part="field" class="checkbox">
-                <input
-                  id="accept-terms"
-                  name="acceptTerms"
-                  type="checkbox"
-                  required
-                  .checked=${live(form.values.acceptTerms)}
-                  aria-invalid=${terms ? 'true' : 'false'}
-                  aria-describedby=${terms ? 'accept-terms-error' : nothing}
-                  @change=${(e: Event) =>
-                    this.controller?.setField(
-                      'acceptTerms',
-                      (e.target as HTMLInputElement).checked,
-                    )}
-                />
-                <label for="accept-terms">${this.t('onboarding.field.acceptTerms')}</label>
-                ${
-                  terms
-                    ? html`<p id="accept-terms-error" part="error">${this.#errorText(terms)}</p>`
-                    : nothing
-                }
-              </div>`
+          ? html`<slot name="terms"></slot> ${formField(
+                {
+                  id: 'accept-terms',
+                  label: this.t('onboarding.field.acceptTerms'),
+                  error: terms && this.#errorText(terms),
+                  checkbox: true,
+                },
+                (aria) =>
+                  html`<input
+                    id="accept-terms"
+                    name="acceptTerms"
+                    type="checkbox"
+                    required
+                    .checked=${live(form.values.acceptTerms)}
+                    aria-invalid=${aria.invalid}
+                    aria-describedby=${aria.describedBy}
+                    @change=${(e: Event) =>
+                      this.controller?.setField(
+                        'acceptTerms',
+                        (e.target as HTMLInputElement).checked,
+                      )}
+                  />`,
+              )}`
           : nothing
       }`;
   }

@@ -1,8 +1,9 @@
 import type * as z from 'zod/mini';
 import { Quote, QuoteAccept, QuoteDecline, QuoteId } from '../../contracts/v1/quote.ts';
 import type { ApiClient } from '../core/api-client.ts';
-import { WidgetError, toWidgetError, type WidgetErrorDetail } from '../core/errors.ts';
-import { Store } from '../core/store.ts';
+import { WidgetError, type WidgetErrorDetail } from '../core/errors.ts';
+import { fieldErrorsOf, fieldIssues, type FieldIssue } from '../core/field-issues.ts';
+import { HeadlessController } from '../core/headless-controller.ts';
 import type { QuoteReadyDetail, QuoteSuccessDetail } from './quote.events.ts';
 
 export type QuoteField = 'signerName' | 'signerEmail' | 'acceptTerms' | 'reason';
@@ -77,13 +78,12 @@ function fieldError(field: QuoteField, code: string, message: string): FieldErro
   return { code: 'invalid', message };
 }
 
-function fieldErrorsOf(issues: readonly { path: string; code: string; message: string }[]) {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const field = FIELD_NAMES[issue.path];
-    if (field && !errors[field]) errors[field] = fieldError(field, issue.code, issue.message);
-  }
-  return errors;
+function fieldErrors(issues: readonly FieldIssue[]): FieldErrors {
+  return fieldErrorsOf(
+    issues,
+    (path) => FIELD_NAMES[path],
+    (field, issue) => fieldError(field, issue.code, issue.message),
+  );
 }
 
 function zodIssues(error: z.core.$ZodError) {
@@ -117,25 +117,15 @@ const BUSY: readonly QuoteStatus[] = ['loading', 'accepting', 'declining'];
  * The quote widget without a DOM: loads a quote, accepts or declines it, and keeps one
  * observable state. Call `load()` once to start.
  */
-export class QuoteController {
+export class QuoteController extends HeadlessController<QuoteState, QuoteEvent> {
   readonly quoteId: string;
-  readonly #api: ApiClient;
-  readonly #onEvent: ((event: QuoteEvent) => void) | undefined;
-  readonly #store = new Store<QuoteState>({ status: 'loading' });
   #etag: string | undefined;
   #lastFailed: Action | undefined;
-  /** Bumped by every action, so a slower, older answer cannot overwrite a newer state. */
-  #run = 0;
-  #abort: AbortController | undefined;
 
   constructor({ quoteId, api, onEvent }: QuoteControllerOptions) {
+    super(api, { status: 'loading' }, onEvent);
     this.quoteId = quoteId;
-    this.#api = api;
-    this.#onEvent = onEvent;
   }
-
-  readonly getState = (): QuoteState => this.#store.getState();
-  readonly subscribe = this.#store.subscribe;
 
   get #quote(): Quote | undefined {
     const state = this.getState();
@@ -146,34 +136,34 @@ export class QuoteController {
   async load(): Promise<QuoteState> {
     const status = this.getState().status;
     if (status === 'accepting' || status === 'declining') return this.getState();
-    const run = this.#begin();
+    const run = this.begin();
     if (!QuoteId.safeParse(this.quoteId).success) {
       return this.#fail(
         { kind: 'load' },
         new WidgetError('configuration_invalid', 'quote-id is missing or not a quote id.'),
       );
     }
-    this.#set({ status: 'loading' });
+    this.set({ status: 'loading' });
     try {
-      const { data, etag } = await this.#api.get(this.#path(), Quote, this.#signal());
-      if (run !== this.#run) return this.getState();
+      const { data, etag } = await this.api.get(this.#path(), Quote, this.signal());
+      if (!this.isCurrent(run)) return this.getState();
       this.#etag = etag;
       this.#lastFailed = undefined;
       let state = stateOf(data);
-      if (state.status === 'ready' && !(await this.#mayDecide())) {
-        if (run !== this.#run) return this.getState();
+      if (state.status === 'ready' && !(await this.grants('quote:accept'))) {
+        if (!this.isCurrent(run)) return this.getState();
         // A read-only view: the quote without buttons the core API would refuse.
         state = { status: 'forbidden', error: readOnly(), quote: data };
       }
-      this.#set(state);
-      if (state.status === 'error') this.#emitError(state.error);
+      this.set(state);
+      if (state.status === 'error') this.emitError(state.error);
       else
-        this.#emit({
+        this.emit({
           type: 'ready',
           detail: { widget: 'quote', status: state.status, quote: data },
         });
     } catch (error) {
-      if (run === this.#run) this.#fail({ kind: 'load' }, error);
+      if (this.isCurrent(run)) this.#fail({ kind: 'load' }, error);
     }
     return this.getState();
   }
@@ -200,12 +190,6 @@ export class QuoteController {
     return action.kind === 'load' ? this.load() : this.#submit(action);
   }
 
-  /** Abandons what is in flight; later answers change nothing. */
-  dispose(): void {
-    this.#run += 1;
-    this.#abort?.abort();
-  }
-
   #decide(kind: 'accept', parsed: ReturnType<typeof QuoteAccept.safeParse>): Promise<QuoteState>;
   #decide(kind: 'decline', parsed: ReturnType<typeof QuoteDecline.safeParse>): Promise<QuoteState>;
   #decide(
@@ -218,7 +202,7 @@ export class QuoteController {
     const canDecide = state.status === 'ready' || (state.status === 'error' && quote);
     if (!canDecide || !quote || quote.status !== 'open') return Promise.resolve(state);
     if (!parsed.success) {
-      this.#set({ status: 'ready', quote, fieldErrors: fieldErrorsOf(zodIssues(parsed.error)) });
+      this.set({ status: 'ready', quote, fieldErrors: fieldErrors(zodIssues(parsed.error)) });
       return Promise.resolve(this.getState());
     }
     const decision = {
@@ -233,35 +217,30 @@ export class QuoteController {
   async #submit(action: Decision): Promise<QuoteState> {
     const quote = this.#quote;
     if (!quote || BUSY.includes(this.getState().status)) return this.getState();
-    const run = this.#begin();
-    this.#set({ status: action.kind === 'accept' ? 'accepting' : 'declining', quote });
+    const run = this.begin();
+    this.set({ status: action.kind === 'accept' ? 'accepting' : 'declining', quote });
     try {
-      const { data, etag } = await this.#api.post(
+      const { data, etag } = await this.api.post(
         `${this.#path()}/${action.kind}`,
         action.body,
         Quote,
         {
           idempotencyKey: action.key,
           ...(action.ifMatch ? { ifMatch: action.ifMatch } : {}),
-          ...this.#signal(),
+          ...this.signal(),
         },
       );
-      if (run !== this.#run) return this.getState();
+      if (!this.isCurrent(run)) return this.getState();
       this.#etag = etag;
       this.#lastFailed = undefined;
-      this.#set(stateOf(data));
-      this.#emit({
+      this.set(stateOf(data));
+      this.emit({
         type: 'success',
         detail: { widget: 'quote', action: action.kind, quote: data },
       });
     } catch (caught) {
-      if (run !== this.#run) return this.getState();
-      await this.#decisionFailed(
-        action,
-        quote,
-        toWidgetError(caught, { sessionId: this.#api.sessionId }),
-        run,
-      );
+      if (!this.isCurrent(run)) return this.getState();
+      await this.#decisionFailed(action, quote, this.toError(caught), run);
     }
     return this.getState();
   }
@@ -270,20 +249,17 @@ export class QuoteController {
     switch (error.code) {
       case 'quote_expired':
         this.#lastFailed = undefined;
-        this.#set({ status: 'expired', quote: { ...quote, status: 'expired' } });
-        this.#emitError(error);
+        this.set({ status: 'expired', quote: { ...quote, status: 'expired' } });
+        this.emitError(error);
         return;
       case 'insufficient_scope':
         this.#lastFailed = undefined;
-        this.#set({ status: 'forbidden', error, quote });
-        this.#emitError(error);
+        this.set({ status: 'forbidden', error, quote });
+        this.emitError(error);
         return;
       case 'validation_failed': {
-        const fields = Array.isArray(error.details?.fields)
-          ? (error.details.fields as { path: string; code: string; message: string }[])
-          : [];
         this.#lastFailed = undefined;
-        this.#set({ status: 'ready', quote, fieldErrors: fieldErrorsOf(fields) });
+        this.set({ status: 'ready', quote, fieldErrors: fieldErrors(fieldIssues(error)) });
         return;
       }
       case 'quote_not_open':
@@ -291,19 +267,19 @@ export class QuoteController {
         // Someone (perhaps this customer, in another tab) changed the quote: show it as it is now.
         this.#lastFailed = undefined;
         const fresh = await this.#reload();
-        if (run !== this.#run) return;
+        if (!this.isCurrent(run)) return;
         const state = fresh ? stateOf(fresh) : undefined;
         if (state && state.status !== 'ready') {
-          this.#set(state);
+          this.set(state);
           return;
         }
         if (state) {
           // Still open, but not as read: show it as it is now, to be reviewed and decided again.
-          this.#set({ ...state, changed: true });
+          this.set({ ...state, changed: true });
         } else {
-          this.#set({ status: 'error', error, quote });
+          this.set({ status: 'error', error, quote });
         }
-        this.#emitError(error);
+        this.emitError(error);
         return;
       }
       default:
@@ -311,19 +287,9 @@ export class QuoteController {
     }
   }
 
-  /** Whether the token grants `quote:accept`; a token that does not say is given the benefit. */
-  async #mayDecide(): Promise<boolean> {
-    try {
-      const scopes = await this.#api.scopes();
-      return !scopes || scopes.includes('quote:accept');
-    } catch {
-      return true;
-    }
-  }
-
   async #reload(): Promise<Quote | undefined> {
     try {
-      const { data, etag } = await this.#api.get(this.#path(), Quote, this.#signal());
+      const { data, etag } = await this.api.get(this.#path(), Quote, this.signal());
       this.#etag = etag;
       return data;
     } catch {
@@ -332,46 +298,19 @@ export class QuoteController {
   }
 
   #fail(action: Action, caught: unknown): QuoteState {
-    const error = toWidgetError(caught, { sessionId: this.#api.sessionId });
+    const error = this.toError(caught);
     this.#lastFailed = action;
     const quote = this.#quote;
     if (error.code === 'insufficient_scope') {
-      this.#set({ status: 'forbidden', error, ...(quote ? { quote } : {}) });
+      this.set({ status: 'forbidden', error, ...(quote ? { quote } : {}) });
     } else {
-      this.#set({ status: 'error', error, ...(quote ? { quote } : {}) });
+      this.set({ status: 'error', error, ...(quote ? { quote } : {}) });
     }
-    this.#emitError(error);
+    this.emitError(error);
     return this.getState();
-  }
-
-  #begin(): number {
-    this.#abort?.abort();
-    this.#abort = new AbortController();
-    this.#run += 1;
-    return this.#run;
-  }
-
-  #signal(): { signal: AbortSignal } | Record<string, never> {
-    return this.#abort ? { signal: this.#abort.signal } : {};
   }
 
   #path(): string {
     return `v1/quotes/${encodeURIComponent(this.quoteId)}`;
-  }
-
-  #set(next: QuoteState): void {
-    const previous = this.getState().status;
-    this.#store.setState(next);
-    if (next.status !== previous) {
-      this.#emit({ type: 'change', detail: { status: next.status, previous } });
-    }
-  }
-
-  #emitError(error: WidgetError): void {
-    this.#emit({ type: 'error', detail: error.toDetail() });
-  }
-
-  #emit(event: QuoteEvent): void {
-    this.#onEvent?.(event);
   }
 }

@@ -2,6 +2,7 @@ import type { ApiClient } from '../core/api-client.ts';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Quote } from '../../contracts/v1/quote.ts';
 import { TesseraElement } from '../core/element.ts';
+import { formField } from '../core/field.ts';
 import type { WidgetError } from '../core/errors.ts';
 import { formatDate, formatMoney, formatNumber } from '../core/format.ts';
 import { themeStyles } from '../core/theme.ts';
@@ -26,9 +27,6 @@ function text(value: FormDataEntryValue | null): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** While busy, focus stays put; once settled after a user action it moves to what changed. */
-const BUSY = new Set(['loading', 'accepting', 'declining']);
-
 /**
  * @summary A quote the customer can read and accept or decline.
  *
@@ -49,7 +47,9 @@ const BUSY = new Set(['loading', 'accepting', 'declining']);
  * @csspart line-items - The scrollable box around the line items table.
  * @csspart line-item - Each row of the line items table.
  * @csspart total - The total row.
- * @csspart field - Each form field with its label and error.
+ * @csspart field - Each form field with its label, hint and error (the same in every widget).
+ * @csspart label - A field's label.
+ * @csspart hint - A field's hint, e.g. the expected format.
  * @csspart error - A field's error text, and the error message.
  * @csspart actions - The row of buttons.
  * @csspart primary-button - The Accept button, and Retry.
@@ -67,25 +67,35 @@ const BUSY = new Set(['loading', 'accepting', 'declining']);
  * @cssproperty --tessera-quote-radius - Corner radius (falls back to `--tessera-radius`).
  * @cssproperty --tessera-quote-spacing - Spacing unit (falls back to `--tessera-spacing`).
  *
+ * @cssstate loading - The quote is loading.
+ * @cssstate ready - The quote is shown and nothing failed (open, decided, expired or read-only).
+ * @cssstate error - Something failed: the quote could not be loaded, or a decision was not recorded.
+ * @cssstate busy - A request is under way (loading, accepting, declining).
+ * @cssstate accepting - The acceptance is being sent.
+ * @cssstate declining - The decline is being sent.
+ * @cssstate accepted - The quote was accepted.
+ * @cssstate declined - The quote was declined.
+ * @cssstate expired - The quote expired before it was decided.
+ * @cssstate forbidden - The token may read the quote but not decide it (no buttons).
+ *
  * @fires tessera-ready - The quote loaded. `detail: { widget: 'quote', status, quote }`.
  * @fires tessera-change - The state changed. `detail: { status, previous }`.
  * @fires tessera-success - The quote was accepted or declined. `detail: { widget: 'quote', action, quote }`.
  * @fires tessera-error - Something failed. `detail: { code, message, retryable, requestId, sessionId }`.
  */
 export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteController> {
+  protected static override busyStatuses = ['loading', 'accepting', 'declining'];
   protected static override restartOn = ['quoteId'];
   protected static override visualStyles = [themeStyles('quote'), styles];
 
   static override properties = {
     ...TesseraElement.properties,
     quoteId: { attribute: 'quote-id' },
-    _state: { state: true },
     _declining: { state: true },
   };
 
   /** The quote to show, `qt_…`. */
   declare quoteId: string | undefined;
-  declare _state: QuoteState;
   /** Whether the decline form (with its reason) is open instead of the accept form. */
   declare _declining: boolean;
 
@@ -96,13 +106,7 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
 
   constructor() {
     super();
-    this._state = { status: 'loading' };
     this._declining = false;
-  }
-
-  /** The controller's state, for tests and for partners' code. */
-  get state(): QuoteState {
-    return this._state;
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -112,9 +116,9 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
       this.#focusAfter = false;
       return;
     }
-    if (!changed.has('_state') || !this.#focusAfter || BUSY.has(this._state.status)) return;
+    if (!changed.has('state') || !this.#focusAfter || this.busy) return;
     this.#focusAfter = false;
-    const state = this._state;
+    const state = this.state;
     const invalid =
       state.status === 'ready'
         ? (Object.keys(FIELD_IDS) as QuoteField[]).find((field) => state.fieldErrors?.[field])
@@ -181,16 +185,14 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
   }
 
   override render(): TemplateResult {
-    const state = this._state;
-    const busy =
-      state.status === 'loading' || state.status === 'accepting' || state.status === 'declining';
+    const state = this.state;
     // The live region stays outside the busy section: screen readers hold back what changes
     // inside an aria-busy subtree, so "Loading…" and "Accepting…" would never be heard.
     return html`
       <section
         part="base"
         class=${this.resolvedAppearance}
-        aria-busy=${busy ? 'true' : 'false'}
+        aria-busy=${this.busy ? 'true' : 'false'}
         aria-labelledby="title"
       >
         ${this.#renderBody(state)}
@@ -359,28 +361,24 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
   ): TemplateResult {
     const id = FIELD_IDS[field];
     const error = errors?.[field];
-    return html`
-      <div part="field">
-        <label for=${id}
-          >${this.t(field === 'signerName' ? 'quote.signerName' : 'quote.signerEmail')}</label
-        >
-        <input
+    return formField(
+      {
+        id,
+        label: this.t(field === 'signerName' ? 'quote.signerName' : 'quote.signerEmail'),
+        error: error && this.#fieldMessage(field, error),
+      },
+      (aria) =>
+        html`<input
           id=${id}
           name=${field}
           type=${type}
           autocomplete=${autocomplete}
           required
           value=${this.#typed[field]}
-          aria-invalid=${error ? 'true' : 'false'}
-          aria-describedby=${error ? `${id}-error` : nothing}
-        />
-        ${
-          error
-            ? html`<p id="${id}-error" part="error">${this.#fieldMessage(field, error)}</p>`
-            : nothing
-        }
-      </div>
-    `;
+          aria-invalid=${aria.invalid}
+          aria-describedby=${aria.describedBy}
+        />`,
+    );
   }
 
   #renderForm(status: 'ready' | 'accepting' | 'declining', errors: FieldErrors | undefined) {
@@ -394,24 +392,23 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
           ${this.#renderField('signerName', 'text', 'name', errors)}
           ${this.#renderField('signerEmail', 'email', 'email', errors)}
           <slot name="terms"></slot>
-          <div part="field" class="checkbox">
-            <input
-              id=${termsId}
-              name="acceptTerms"
-              type="checkbox"
-              required
-              aria-invalid=${termsError ? 'true' : 'false'}
-              aria-describedby=${termsError ? `${termsId}-error` : nothing}
-            />
-            <label for=${termsId}>${this.t('quote.acceptTerms')}</label>
-            ${
-              termsError
-                ? html`<p id="${termsId}-error" part="error">
-                    ${this.#fieldMessage('acceptTerms', termsError)}
-                  </p>`
-                : nothing
-            }
-          </div>
+          ${formField(
+            {
+              id: termsId,
+              label: this.t('quote.acceptTerms'),
+              error: termsError && this.#fieldMessage('acceptTerms', termsError),
+              checkbox: true,
+            },
+            (aria) =>
+              html`<input
+                id=${termsId}
+                name="acceptTerms"
+                type="checkbox"
+                required
+                aria-invalid=${aria.invalid}
+                aria-describedby=${aria.describedBy}
+              />`,
+          )}
         </fieldset>
         <div part="actions">
           <button type="submit" part="primary-button" aria-disabled=${busy ? 'true' : 'false'}>
@@ -438,22 +435,22 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
       <form novalidate @submit=${this.#onDecline}>
         <fieldset>
           <legend>${this.t('quote.declineLegend')}</legend>
-          <div part="field">
-            <label for=${id}>${this.t('quote.reason')}</label>
-            <textarea
-              id=${id}
-              name="reason"
-              rows="3"
-              maxlength="1000"
-              aria-invalid=${error ? 'true' : 'false'}
-              aria-describedby=${error ? `${id}-error` : nothing}
-            ></textarea>
-            ${
-              error
-                ? html`<p id="${id}-error" part="error">${this.#fieldMessage('reason', error)}</p>`
-                : nothing
-            }
-          </div>
+          ${formField(
+            {
+              id,
+              label: this.t('quote.reason'),
+              error: error && this.#fieldMessage('reason', error),
+            },
+            (aria) =>
+              html`<textarea
+                id=${id}
+                name="reason"
+                rows="3"
+                maxlength="1000"
+                aria-invalid=${aria.invalid}
+                aria-describedby=${aria.describedBy}
+              ></textarea>`,
+          )}
         </fieldset>
         <div part="actions">
           <button type="submit" part="danger-button" aria-disabled=${busy ? 'true' : 'false'}>
