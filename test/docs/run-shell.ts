@@ -37,10 +37,12 @@ export interface ShellResult {
   stderr: string;
 }
 
+// A guard against a sample that hangs, not a speed check: a sample of nine CLI calls took over a
+// minute on a loaded two-core machine, each call paying node and tsx start-up.
 export function runShell(
   code: string,
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  timeoutMs = 300_000,
 ): Promise<ShellResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', `${PRELUDE}\n${code}\n`], {

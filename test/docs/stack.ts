@@ -112,7 +112,7 @@ export async function startDocStack(): Promise<DocStack> {
     ],
     { cwd: ROOT, env: { ...process.env, ...CHILD_ENV }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const started = await firstJson(child, 60_000).catch(async (error: unknown) => {
+  const started = await firstJson(child, 300_000).catch(async (error: unknown) => {
     child.kill('SIGTERM');
     await rm(dataDir, { recursive: true, force: true });
     throw error;
