@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { AccountId, Origin, PartnerId } from './common.ts';
 import { HeaderId } from './headers.ts';
-import { PartnerScope, Scope } from './scopes.ts';
+import { Scope } from './scopes.ts';
 
 /** No token lives longer than this, whatever a partner is allowed. */
 export const MAX_TOKEN_TTL_SECONDS = 900;
