@@ -86,7 +86,7 @@ function assertOAuthError(
 }
 
 describe('RFC 8414 metadata', () => {
-  it('names the token endpoint, the grant, both client authentication methods and every scope', async () => {
+  it('names the token endpoint, the grant, both client authentication methods and every scope', () => {
     assert.equal(as.token_endpoint, `${service.issuer}/oauth/token`);
     assert.deepEqual(as.grant_types_supported, ['client_credentials']);
     assert.deepEqual(as.token_endpoint_auth_methods_supported, [
