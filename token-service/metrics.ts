@@ -12,6 +12,12 @@ export function createMetrics() {
       labelNames: ['partner_id', 'outcome'] as const,
       registers: [base.registry],
     }),
+    partnerTokensIssued: new Counter({
+      name: 'tessera_partner_tokens_issued_total',
+      help: 'Partner token requests (POST /oauth/token) by partner and outcome (the OAuth error, or "ok").',
+      labelNames: ['partner_id', 'outcome'] as const,
+      registers: [base.registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

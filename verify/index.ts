@@ -1,4 +1,4 @@
-/** The verifier library the core API uses: offline verification of Tessera widget tokens. */
+/** The verifier library the core API uses: offline verification of Tessera widget and partner tokens. */
 export { createVerifier, isDpopBoundError } from './verifier.ts';
 export { parseAuthorization } from './authorization.ts';
 export type { AuthScheme } from './authorization.ts';
@@ -25,3 +25,13 @@ export { DpopVerifier, DPOP_ALGORITHMS, DPOP_IAT_WINDOW_SEC, normaliseHtu } from
 export type { DpopCheck, DpopVerifierOptions } from './dpop.ts';
 export { requireToken, wwwAuthenticate } from './middleware.ts';
 export type { TokenEnv, TokenVariables } from './middleware.ts';
+export { createPartnerVerifier, requirePartnerToken } from './partner.ts';
+export type {
+  PartnerTokenEnv,
+  PartnerTokenRequirement,
+  PartnerTokenVariables,
+  PartnerVerifier,
+  PartnerVerifierOptions,
+  VerifiedPartnerToken,
+} from './partner.ts';
+export type { TokenKind } from './token-kind.ts';

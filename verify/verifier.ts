@@ -17,6 +17,7 @@ import {
   type RequestHeaders,
 } from './authorization.ts';
 import { MAX_TOKEN_LENGTH, inspectHeader, translateJoseError } from './token-format.ts';
+import { assertTokenKind, refuseOtherKind } from './token-kind.ts';
 
 const REQUIRED_CLAIMS = ['sub', 'client_id', 'scope', 'origin', 'jti', 'exp', 'iat'];
 
@@ -199,8 +200,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
         currentDate: new Date(now()),
       }));
     } catch (error) {
+      refuseOtherKind(error, 'widget');
       throw translateJoseError(error);
     }
+    assertTokenKind(payload, 'widget');
     const parsed = TokenClaims.safeParse(payload);
     if (!parsed.success) {
       const fields = parsed.error.issues.map(

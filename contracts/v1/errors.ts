@@ -54,6 +54,7 @@ export const ERROR_CODE_TABLE = {
   token_too_old: { status: 401, retryable: true },
   token_key_unknown: { status: 401, retryable: false },
   token_revoked: { status: 401, retryable: false },
+  token_kind_invalid: { status: 401, retryable: false },
   origin_mismatch: { status: 403, retryable: false },
   insufficient_scope: { status: 403, retryable: false },
   dpop_proof_missing: { status: 401, retryable: false },
@@ -245,6 +246,12 @@ export const ERROR_HELP: Readonly<
   token_revoked: {
     meaning: 'The token was issued before its partner was suspended.',
     action: 'The partner must be resumed; tokens minted afterwards verify.',
+  },
+  token_kind_invalid: {
+    meaning:
+      'The token is of the other kind: a partner token (from `POST /oauth/token`) where a widget token belongs, or a widget token where a partner token belongs.',
+    action:
+      'Send widget tokens (`POST /v1/tokens`) from the browser to widget routes, and partner tokens from your backend to `/v1/partner/*` routes.',
   },
   origin_mismatch: {
     meaning: "The request's `Origin` is not the origin the token was minted for.",

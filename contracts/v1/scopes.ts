@@ -16,3 +16,22 @@ export type Scope = z.infer<typeof Scope>;
 export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
 }
+
+/**
+ * Every permission a partner token (`POST /oauth/token`) can carry: the partner's backend acting
+ * for all its linked accounts. A separate set, so no token ever holds both kinds: a widget token
+ * speaks for one customer in one browser, a partner token for the partner's whole book.
+ */
+export const PARTNER_SCOPES = [
+  'partner:accounts',
+  'partner:quotes',
+  'partner:events',
+  'partner:webhooks',
+] as const;
+
+export const PartnerScope = z.enum(PARTNER_SCOPES);
+export type PartnerScope = z.infer<typeof PartnerScope>;
+
+export function isPartnerScope(value: string): value is PartnerScope {
+  return (PARTNER_SCOPES as readonly string[]).includes(value);
+}

@@ -59,6 +59,60 @@ export const TokenClaims = z.object({
 });
 export type TokenClaims = z.infer<typeof TokenClaims>;
 
+/**
+ * The claim that names a token's kind. Only partner tokens carry it (`"partner"`): a widget
+ * verifier refuses any token that has it, and a partner verifier any token that lacks it.
+ */
+export const TOKEN_KIND_CLAIM = 'tessera_token';
+export const PARTNER_TOKEN_KIND = 'partner';
+
+/** How long a partner token lives: the platform maximum, since a backend refreshes it unattended. */
+export const PARTNER_TOKEN_TTL_SECONDS = MAX_TOKEN_TTL_SECONDS;
+
+/** RFC 9068 claims of a partner token: `sub` = `client_id` = the partner, no `origin`, no `cnf`. */
+export const PartnerTokenClaims = z.object({
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+  sub: PartnerId,
+  client_id: PartnerId,
+  scope: z.string(),
+  iat: z.int(),
+  exp: z.int(),
+  nbf: z.optional(z.int()),
+  jti: z.string().check(z.minLength(16), z.maxLength(64)),
+  tessera_token: z.literal(PARTNER_TOKEN_KIND),
+  tessera_mode: z.optional(z.enum(['test', 'live'])),
+});
+export type PartnerTokenClaims = z.infer<typeof PartnerTokenClaims>;
+
+/** `POST /oauth/token`'s answer (RFC 6749 §5.1). */
+export const PartnerTokenResponse = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.int(),
+  /** Space-separated partner scopes. */
+  scope: z.string(),
+});
+export type PartnerTokenResponse = z.infer<typeof PartnerTokenResponse>;
+
+/** The `error` values `POST /oauth/token` answers with (RFC 6749 §5.2, plus `rate_limited`). */
+export const OAUTH_ERRORS = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'rate_limited',
+  'server_error',
+  'temporarily_unavailable',
+] as const;
+export const OAuthErrorResponse = z.object({
+  error: z.enum(OAUTH_ERRORS),
+  error_description: z.string(),
+});
+export type OAuthErrorResponse = z.infer<typeof OAuthErrorResponse>;
+
 /** RFC 7662 introspection answer. */
 export const IntrospectionResponse = z.union([
   z.object({ active: z.literal(false) }),

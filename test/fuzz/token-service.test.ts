@@ -1,14 +1,18 @@
 /**
  * Hostile input against every public body of the token service: minting, introspection, and the
- * admin API's partner create and update; plus hostile credentials and ids in paths and queries.
+ * admin API's partner create and update, OAuth client credentials; plus hostile credentials and
+ * ids in paths and queries.
  */
 import { after, before, beforeEach, describe, it, type TestContext } from 'node:test';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
+import assert from 'node:assert/strict';
 import {
   IntrospectionResponse,
   IssuedPartnerKey,
+  OAuthErrorResponse,
   Partner,
+  PartnerTokenResponse,
   TokenResponse,
 } from '../../contracts/index.ts';
 import {
@@ -19,7 +23,12 @@ import {
   hostileString,
 } from './support/arbitraries.ts';
 import { assertUnharmed, jsonBodyProperties } from './support/bodies.ts';
-import { assertCatalogued, assertContractAnswer, holds } from './support/oracle.ts';
+import {
+  assertCatalogued,
+  assertContractAnswer,
+  assertSafeRequestId,
+  holds,
+} from './support/oracle.ts';
 import { ADMIN_TOKEN, ORIGIN, startFuzzStack, type FuzzStack } from './support/stack.ts';
 
 let stack: FuzzStack;
@@ -172,6 +181,102 @@ describe('POST /v1/tokens/introspect', () => {
       },
     );
     await assertUnharmed(stack, 'POST /v1/tokens/introspect');
+  });
+});
+
+describe('POST /oauth/token', () => {
+  const formPart = fc.oneof(
+    fc.constantFrom(
+      'grant_type=client_credentials',
+      'grant_type=password',
+      'grant_type=',
+      'scope=partner:events',
+      'scope=quote:read',
+      'scope=',
+      'scope=partner:accounts%20%20partner:quotes',
+      'client_id=ptn_unknown',
+      'client_secret=sk_test_wrong',
+      '&&',
+      '=%',
+      '%zz=%zz',
+    ),
+    fc
+      .tuple(fc.constantFrom('grant_type', 'scope', 'client_id', 'client_secret'), hostileString)
+      .map(([name, value]) => new URLSearchParams({ [name]: value }).toString()),
+    hostileString,
+  );
+  const basic = (id: string, secret: string) =>
+    `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+  const authorization = fc.oneof(
+    fc.constantFrom('none', 'basic', 'post', 'both'),
+    hostileHeaderValue.map((value) => Buffer.concat([Buffer.from('Basic '), value])),
+    hostileString.map((value) => `Basic ${Buffer.from(value).toString('base64')}`),
+  );
+
+  it('any form body and client authentication is a partner token or an RFC 6749 §5.2 refusal, never a 5xx', async (t) => {
+    await holds(
+      t,
+      fc.tuple(
+        authorization,
+        fc.array(formPart, { maxLength: 6 }),
+        fc.option(byteDamage, { nil: undefined }),
+        fc.constantFrom(
+          'application/x-www-form-urlencoded',
+          'application/x-www-form-urlencoded; charset=utf-8',
+          'application/json',
+          null,
+        ),
+      ),
+      async ([auth, parts, change, contentType]) => {
+        const { id, secret } = stack.partner;
+        const form = [
+          ...parts,
+          ...(auth === 'post' || auth === 'both'
+            ? [new URLSearchParams({ client_id: id, client_secret: secret }).toString()]
+            : []),
+        ].join('&');
+        const header =
+          auth === 'basic' || auth === 'both'
+            ? basic(id, secret)
+            : auth === 'none' || auth === 'post'
+              ? null
+              : auth;
+        const response = await stack.send('ts', {
+          method: 'POST',
+          target: '/oauth/token',
+          headers: [
+            ...(header ? [['Authorization', header] as [string, Buffer | string]] : []),
+            ...(contentType ? [['Content-Type', contentType] as [string, string]] : []),
+          ],
+          body: change ? damage(form, change) : Buffer.from(form),
+        });
+        assertSafeRequestId(response, 'POST /oauth/token');
+        // Not HTTP at all (a header over 16 KiB, a control byte): refused before any route reads it.
+        if (response.status === 400 && response.text.includes('"malformed_request"')) {
+          assert.equal(assertCatalogued(response, 'POST /oauth/token'), 'malformed_request');
+          return;
+        }
+        if (response.status === 200) {
+          assert.ok(PartnerTokenResponse.safeParse(response.json).success, response.text);
+          return;
+        }
+        assert.ok(
+          [400, 401, 429].includes(response.status),
+          `POST /oauth/token answered ${response.status}: ${response.text.slice(0, 300)}`,
+        );
+        const refusal = OAuthErrorResponse.safeParse(response.json);
+        assert.ok(refusal.success, `not RFC 6749 §5.2: ${response.text.slice(0, 300)}`);
+        assert.deepEqual(Object.keys(response.json as object).sort(), [
+          'error',
+          'error_description',
+        ]);
+        if (response.status === 401) {
+          assert.equal(refusal.data.error, 'invalid_client');
+          assert.match(response.header('www-authenticate') ?? '', /^Basic realm="/);
+        }
+      },
+    );
+    await assertUnharmed(stack, 'POST /oauth/token');
   });
 });
 

@@ -4,6 +4,7 @@ import { instrument } from '../../service-kit/http/instrument.ts';
 import type { AppDeps, TokenServiceEnv } from './context.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
+import { oauthRoutes } from './routes/oauth.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 
@@ -15,6 +16,7 @@ export function createApp(deps: AppDeps): Hono<TokenServiceEnv> {
   const app = new Hono<TokenServiceEnv>();
   instrument(app, deps.log, deps.metrics);
   tokenRoutes(app, deps);
+  oauthRoutes(app, deps);
   discoveryRoutes(app, deps);
   operationRoutes(app, deps);
   app.route('/admin/v1', adminRoutes(deps));

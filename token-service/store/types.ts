@@ -1,4 +1,4 @@
-import type { PartnerMode, RateLimit, Scope } from '../../contracts/index.ts';
+import type { PartnerMode, PartnerScope, RateLimit, Scope } from '../../contracts/index.ts';
 
 /**
  * Rows as the store keeps them. Timestamps are `Date`; the HTTP layer turns them into ISO strings.
@@ -67,7 +67,8 @@ export interface IssuanceRecord {
   partner_id: string;
   key_id: string;
   subject: string;
-  scopes: Scope[];
+  /** Widget scopes, or partner scopes for a partner token (whose subject is the partner, origin ''). */
+  scopes: (Scope | PartnerScope)[];
   origin: string;
   kid: string;
   issued_at: Date;

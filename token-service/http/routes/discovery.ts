@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { SCOPES } from '../../../contracts/index.ts';
+import { PARTNER_SCOPES, SCOPES } from '../../../contracts/index.ts';
 import type { AppDeps, TokenServiceEnv } from '../context.ts';
 
 /** What a verifier needs to trust the tokens: the keys, RFC 8414 metadata, the revocation feed. */
@@ -15,17 +15,19 @@ export function discoveryRoutes(app: Hono<TokenServiceEnv>, deps: AppDeps): void
     return c.json({
       issuer: deps.issuer,
       jwks_uri: `${deps.issuer}/.well-known/jwks.json`,
-      token_endpoint: `${deps.issuer}/v1/tokens`,
-      token_endpoint_auth_methods_supported: ['client_secret_bearer'],
+      // The OAuth token endpoint is the partner-token one; widget tokens are minted at
+      // `/v1/tokens`, which is not an OAuth grant and so has no field here.
+      token_endpoint: `${deps.issuer}/oauth/token`,
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       introspection_endpoint: `${deps.issuer}/v1/tokens/introspect`,
       introspection_endpoint_auth_methods_supported: ['client_secret_bearer'],
-      scopes_supported: SCOPES,
+      scopes_supported: [...SCOPES, ...PARTNER_SCOPES],
       // Not registered in RFC 8414, which has no field for access-token algorithms; named after
       // its registered cousins so a verifier can pin its one-algorithm allow-list from here.
       access_token_signing_alg_values_supported: [deps.keys.options.alg],
       dpop_signing_alg_values_supported: ['ES256'],
       response_types_supported: [],
-      grant_types_supported: [],
+      grant_types_supported: ['client_credentials'],
       tessera_revocations_uri: `${deps.issuer}/v1/revocations`,
       tessera_audience: deps.audience,
     });
