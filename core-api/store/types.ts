@@ -130,7 +130,12 @@ export interface CoreRepo {
   /** Queues an event that is not in the outbox (`webhook.test`) for one endpoint, due now. */
   enqueueWebhookEvent(
     endpointId: string,
-    event: { id: string; type: WebhookEventType; data: Record<string, unknown>; created_at: string },
+    event: {
+      id: string;
+      type: WebhookEventType;
+      data: Record<string, unknown>;
+      created_at: string;
+    },
   ): Promise<void>;
   /**
    * Queues again, due now, every event of the endpoint's partner and types after `cursor`

@@ -272,7 +272,14 @@ export async function claimDeliveries(
 
 export async function settleDelivery(
   db: Db,
-  delivery: { id: number; lease: string; attempt: number; event_id: string; event_type: string; endpoint_id: string },
+  delivery: {
+    id: number;
+    lease: string;
+    attempt: number;
+    event_id: string;
+    event_type: string;
+    endpoint_id: string;
+  },
   outcome: WebhookAttemptOutcome,
 ): Promise<string | null> {
   return db.transaction(async (tx) => {
