@@ -32,6 +32,7 @@ export interface WebhookWorkerOptions {
 }
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 15_000;
+const MAX_RETRY_AFTER_MS = 24 * 3600_000;
 
 /**
  * Delivers the queued webhooks: claims due deliveries (row locks with SKIP LOCKED, then a lease,
@@ -168,9 +169,9 @@ export class WebhookWorker {
     if (!delivered && !gone && body) {
       retryInMs = retryDelay(delivery.attempt, this.#o.schedule, this.#o.jitter, this.#o.random);
       const asked = status === 429 || status === 503 ? retryAfterMs(result.retryAfter) : null;
-      // A receiver's Retry-After is honoured, up to the schedule's longest wait.
+      // A receiver's Retry-After is honoured, up to a day.
       if (retryInMs !== null && asked !== null)
-        retryInMs = Math.max(retryInMs, Math.min(asked, Math.max(...this.#o.schedule)));
+        retryInMs = Math.max(retryInMs, Math.min(asked, MAX_RETRY_AFTER_MS));
     }
     if (this.#abort.signal.aborted && !delivered) retryInMs = 0;
     const outcome: WebhookAttemptOutcome = {
