@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { Kek } from '../../service-kit/kek.ts';
@@ -69,6 +70,8 @@ export class WebhookWorker {
       ...options,
     };
     if (this.#o.schedule.length === 0) throw new Error('the retry schedule needs an attempt');
+    // Every attempt in flight listens for the stop.
+    setMaxListeners(0, this.#abort.signal);
   }
 
   start(): void {
@@ -113,7 +116,8 @@ export class WebhookWorker {
       let wait = this.#o.pollMs;
       try {
         const free = this.#o.concurrency - this.#inFlight.size;
-        if (free > 0) {
+        // Refill by halves: one claim per finished attempt would cost a query per delivery.
+        if (free > 0 && (free >= this.#o.concurrency / 2 || this.#inFlight.size === 0)) {
           const claimed = await this.#o.store.claimWebhookDeliveries(
             free,
             this.#o.timeoutMs + this.#o.leaseMarginMs,
