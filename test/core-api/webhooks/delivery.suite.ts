@@ -417,9 +417,9 @@ export function deliverySuite(name: string, open: () => Promise<CoreStore>) {
       const who = partner('live');
       const hooks = await receiver();
       const resolved: string[] = [];
-      const resolve: Resolver = async (host) => {
+      const resolve: Resolver = (host) => {
         resolved.push(host);
-        return [{ address: '127.0.0.1', family: 4 }];
+        return Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
       };
       const created = await endpoint(who, `https://hooks.partner.example:${hooks.port}/in`);
       worker({ resolve, schedule: [0, 20] });
@@ -444,9 +444,8 @@ export function deliverySuite(name: string, open: () => Promise<CoreStore>) {
       const hooks = await receiver();
       let calls = 0;
       // First answer loopback (allowed in test mode), then an address nobody listens on.
-      const resolve: Resolver = async () => [
-        { address: calls++ === 0 ? '127.0.0.1' : '192.0.2.1', family: 4 },
-      ];
+      const resolve: Resolver = () =>
+        Promise.resolve([{ address: calls++ === 0 ? '127.0.0.1' : '192.0.2.1', family: 4 }]);
       await endpoint(who, `http://rebind.example:${hooks.port}/in`);
       worker({ resolve });
       const event = await emit(who);
