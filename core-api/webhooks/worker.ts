@@ -135,7 +135,10 @@ export class WebhookWorker {
     }
   }
 
-  #track(work: Promise<void>): void {
+  #track(delivery: Promise<void>): void {
+    const work = delivery.catch((error: unknown) =>
+      this.#o.log.error({ err: error }, 'webhook worker: a delivery failed unexpectedly'),
+    );
     this.#inFlight.add(work);
     void work.finally(() => {
       this.#inFlight.delete(work);
@@ -147,25 +150,38 @@ export class WebhookWorker {
   async #deliver(delivery: ClaimedDelivery): Promise<void> {
     const { endpoint } = delivery;
     const body = payloadBody(delivery);
-    const result = body
-      ? await attempt({
-          url: endpoint.url,
-          mode: endpoint.mode,
-          headers: { ...this.#headers(delivery, body) },
-          body,
-          timeoutMs: this.#o.timeoutMs,
-          resolve: this.#o.resolve,
-          agents: this.#agents,
-          signal: this.#abort.signal,
-          ca: this.#o.ca,
-        })
-      : {
-          statusCode: null,
-          latencyMs: 0,
-          error: 'the event is no longer in the outbox',
-          retryAfter: undefined,
-          refused: false,
-        };
+    let headers: Record<string, string> | null = null;
+    try {
+      headers = body ? this.#headers(delivery, body) : null;
+    } catch (error) {
+      // Another instance sealed the secret under another key: every instance needs one TESSERA_KEK.
+      this.#o.log.error(
+        { err: error, endpoint: endpoint.id },
+        'webhook worker: the endpoint secret does not open with this instance’s TESSERA_KEK',
+      );
+    }
+    const result =
+      body && headers
+        ? await attempt({
+            url: endpoint.url,
+            mode: endpoint.mode,
+            headers,
+            body,
+            timeoutMs: this.#o.timeoutMs,
+            resolve: this.#o.resolve,
+            agents: this.#agents,
+            signal: this.#abort.signal,
+            ca: this.#o.ca,
+          })
+        : {
+            statusCode: null,
+            latencyMs: 0,
+            error: body
+              ? 'cannot sign: the secret does not open with this key-encryption key'
+              : 'the event is no longer in the outbox',
+            retryAfter: undefined,
+            refused: false,
+          };
     const status = result.statusCode;
     const delivered = status !== null && status >= 200 && status < 300;
     const gone = status === 410;
