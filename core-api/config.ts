@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { dataDir, envInt } from '../service-kit/env.ts';
+import { webhookConfig, type WebhookConfig } from './webhooks/config.ts';
 
 export interface CoreApiConfig {
   dataDir: string;
@@ -17,6 +18,9 @@ export interface CoreApiConfig {
   /** How long to wait for the token service at start before giving up. */
   discoveryTimeoutMs: number;
   logLevel: string;
+  /** Seals webhook secrets (TESSERA_KEK); unset: a development key in the data dir. */
+  kek: string | undefined;
+  webhooks: WebhookConfig;
 }
 
 export const DEFAULT_CORE_API_PORT = 4100;
@@ -49,6 +53,8 @@ export function coreApiConfig(
       'TESSERA_DISCOVERY_TIMEOUT_MS',
     ),
     logLevel: env.TESSERA_LOG_LEVEL ?? 'info',
+    kek: env.TESSERA_KEK || undefined,
+    webhooks: webhookConfig(env),
   };
 }
 

@@ -11,18 +11,22 @@ import {
   type CommonVariables,
 } from '../service-kit/http/instrument.ts';
 import { boundUrl, closeServer, listen } from '../service-kit/http/listen.ts';
+import { Kek } from '../service-kit/kek.ts';
 import { removeAdvert, writeAdvert } from '../service-kit/lock.ts';
 import { createLogger, type Logger } from '../service-kit/log.ts';
 import { PartnerRateLimiter } from '../service-kit/rate-limit.ts';
 import { connectRedis, type Redis } from '../service-kit/redis.ts';
 import { loadAdminToken } from '../service-kit/stack.ts';
 import { createVerifier, type Verifier } from '../verify/index.ts';
-import type { CoreApiConfig } from './config.ts';
+import { coreStateDir, type CoreApiConfig } from './config.ts';
 import { discover } from './discovery.ts';
 import { createCoreApp } from './http/app.ts';
 import { seedDemo } from './seed.ts';
 import { coreAdvertPath, openCoreApiStore } from './state.ts';
 import type { CoreStore } from './store/types.ts';
+import type { WebhookDeps } from './webhooks/endpoints.ts';
+import { createWebhookMetrics } from './webhooks/metrics.ts';
+import { WebhookWorker } from './webhooks/worker.ts';
 
 export const CORE_API_SERVICE_NAME = 'core-api';
 
@@ -31,6 +35,8 @@ export const IDEMPOTENCY_RETENTION_MS = 48 * 3600_000;
 export interface RunningCoreApi {
   url: string;
   store: CoreStore;
+  /** What the webhook-endpoint functions (core-api/webhooks/endpoints.ts) take. */
+  webhooks: WebhookDeps;
   close(): Promise<void>;
 }
 
@@ -46,6 +52,13 @@ export async function startCoreApi(
     log.info({ token_service: config.tokenServiceUrl, problem }, 'waiting for the token service'),
   );
   const core = await openCoreApiStore(config);
+  let kek: Kek;
+  try {
+    kek = await Kek.load({ env: config.kek, stateDir: coreStateDir(config.dataDir), log });
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
   const verifier =
     overrides.verifier?.(metadata.issuer) ??
     createVerifier({
@@ -109,6 +122,20 @@ export async function startCoreApi(
     throw error;
   }
   const { url } = boundUrl(server, config.host, config.port);
+  // Its own loop: a request that writes an event only queues deliveries, in its transaction.
+  const worker = config.webhooks.enabled
+    ? new WebhookWorker({
+        store: core.store,
+        kek,
+        log,
+        metrics: createWebhookMetrics(metrics.registry, core.store),
+        schedule: config.webhooks.schedule,
+        jitter: config.webhooks.jitter,
+        timeoutMs: config.webhooks.timeoutMs,
+        concurrency: config.webhooks.concurrency,
+      })
+    : null;
+  worker?.start();
   if (!config.databaseUrl) await writeAdvert(coreAdvertPath(config.dataDir), url);
   void verifier.warmUp();
   // Idempotency keys are promised for at least 24 h; they are dropped after 48 h, hourly.
@@ -126,6 +153,7 @@ export async function startCoreApi(
       token_service: config.tokenServiceUrl,
       issuer: metadata.issuer,
       storage: config.databaseUrl ? 'postgresql' : 'embedded',
+      webhooks: worker ? 'delivering' : 'off',
     },
     'core API listening',
   );
@@ -134,10 +162,12 @@ export async function startCoreApi(
   return {
     url,
     store: core.store,
+    webhooks: { store: core.store, kek },
     close: () =>
       (closing ??= (async () => {
         clearInterval(prune);
         await closeServer(server);
+        await worker?.stop();
         verifier.close();
         redis?.disconnect();
         if (!config.databaseUrl) await removeAdvert(coreAdvertPath(config.dataDir));

@@ -111,6 +111,67 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_created_at_idx ON idempotency_keys (created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'webhook endpoints and deliveries',
+    sql: `
+      -- No foreign key to partners: they live in the token service. The signing secrets are
+      -- sealed under the key-encryption key (AES-256-GCM); a copy of the database signs nothing.
+      CREATE TABLE webhook_endpoints (
+        id                         text PRIMARY KEY,
+        partner_id                 text NOT NULL,
+        -- The partner's mode when the endpoint was made: live refuses http and inner addresses.
+        mode                       text NOT NULL CHECK (mode IN ('test', 'live')),
+        url                        text NOT NULL,
+        event_types                text[] NOT NULL,
+        description                text NOT NULL,
+        status                     text NOT NULL CHECK (status IN ('enabled', 'paused', 'disabled')),
+        secret_sealed              text NOT NULL,
+        previous_secret_sealed     text,
+        previous_secret_expires_at timestamptz,
+        failing_since              timestamptz,
+        created_at                 timestamptz NOT NULL,
+        updated_at                 timestamptz NOT NULL
+      );
+      CREATE INDEX webhook_endpoints_partner_idx ON webhook_endpoints (partner_id, created_at, id);
+
+      -- One row per endpoint and event: the delivery's state lives here, so a crash or restart
+      -- loses nothing. A claimed row's next_attempt_at is its lease: past it, another worker may
+      -- take it over (the first must have died, since the lease outlasts the request timeout).
+      CREATE TABLE webhook_deliveries (
+        id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        endpoint_id      text NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        event_id         text NOT NULL,
+        event_type       text NOT NULL,
+        -- Only for events outside the outbox (webhook.test); others are read from events.
+        payload          json,
+        event_created_at timestamptz NOT NULL,
+        state            text NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts         integer NOT NULL DEFAULT 0,
+        next_attempt_at  timestamptz,
+        lease            text,
+        UNIQUE (endpoint_id, event_id)
+      );
+      CREATE INDEX webhook_deliveries_due_idx
+        ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+
+      -- Every attempt, as the partner lists them; the delivery row holds only the latest state.
+      CREATE TABLE webhook_attempts (
+        seq             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        delivery_id     bigint NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+        endpoint_id     text NOT NULL,
+        event_id        text NOT NULL,
+        event_type      text NOT NULL,
+        attempt         integer NOT NULL,
+        status_code     integer,
+        latency_ms      integer NOT NULL,
+        error           text,
+        next_attempt_at timestamptz,
+        attempted_at    timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX webhook_attempts_endpoint_idx ON webhook_attempts (endpoint_id, seq);
+    `,
+  },
 ];
 
 export function migrateCore(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Account, OnboardingApplication, Quote } from '../../contracts/index.ts';
 import { openDb, type Db, type DbConfig } from '../../service-kit/db/db.ts';
 import { migrateCore } from './migrations.ts';
@@ -6,12 +7,17 @@ import * as events from './sql/events.ts';
 import * as idempotency from './sql/idempotency.ts';
 import * as onboarding from './sql/onboarding.ts';
 import * as quotes from './sql/quotes.ts';
+import * as webhooks from './sql/webhooks.ts';
 import type {
+  ClaimedDelivery,
   CoreRepo,
   CoreStore,
   DomainEvent,
   IdempotencyRecord,
   NewDomainEvent,
+  WebhookAttemptOutcome,
+  WebhookAttemptRow,
+  WebhookEndpointRow,
 } from './types.ts';
 
 /**
@@ -22,6 +28,8 @@ import type {
 export class SqlCoreRepo implements CoreRepo {
   readonly db: Db;
   readonly #inTransaction: boolean;
+  /** Whether this repo queued webhook deliveries: the store tells its workers once they commit. */
+  queuedWebhooks = false;
 
   constructor(db: Db, inTransaction = false) {
     this.db = db;
@@ -69,7 +77,11 @@ export class SqlCoreRepo implements CoreRepo {
   }
 
   appendEvent(event: NewDomainEvent): Promise<DomainEvent> {
+    this.queuedWebhooks = true;
     return events.appendEvent(this.db, event, this.#inTransaction);
+  }
+  getEvent(partnerId: string, eventId: string): Promise<DomainEvent | null> {
+    return events.getEvent(this.db, partnerId, eventId);
   }
   listEvents(
     partnerId: string,
@@ -78,6 +90,59 @@ export class SqlCoreRepo implements CoreRepo {
     accountId?: string,
   ): Promise<DomainEvent[]> {
     return events.listEvents(this.db, partnerId, after, limit, accountId);
+  }
+
+  insertWebhookEndpoint(endpoint: WebhookEndpointRow): Promise<void> {
+    return webhooks.insertEndpoint(this.db, endpoint);
+  }
+  getWebhookEndpoint(
+    partnerId: string,
+    id: string,
+    opts?: { forUpdate?: boolean },
+  ): Promise<WebhookEndpointRow | null> {
+    return webhooks.getEndpoint(this.db, partnerId, id, opts);
+  }
+  listWebhookEndpoints(partnerId: string): Promise<WebhookEndpointRow[]> {
+    return webhooks.listEndpoints(this.db, partnerId);
+  }
+  updateWebhookEndpoint(endpoint: WebhookEndpointRow): Promise<void> {
+    if (endpoint.status === 'enabled') this.queuedWebhooks = true;
+    return webhooks.updateEndpoint(this.db, endpoint);
+  }
+  deleteWebhookEndpoint(partnerId: string, id: string): Promise<boolean> {
+    return webhooks.deleteEndpoint(this.db, partnerId, id);
+  }
+  enqueueWebhookEvent(
+    endpointId: string,
+    event: Parameters<CoreRepo['enqueueWebhookEvent']>[1],
+  ): Promise<void> {
+    this.queuedWebhooks = true;
+    return webhooks.enqueueEvent(this.db, endpointId, event);
+  }
+  replayWebhookEvents(endpointId: string, cursor: number): Promise<number> {
+    this.queuedWebhooks = true;
+    return webhooks.replayEvents(this.db, endpointId, cursor);
+  }
+  listWebhookAttempts(endpointId: string, limit: number): Promise<WebhookAttemptRow[]> {
+    return webhooks.listAttempts(this.db, endpointId, limit);
+  }
+  claimWebhookDeliveries(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    return webhooks.claimDeliveries(this.db, limit, leaseMs, randomUUID());
+  }
+  settleWebhookDelivery(
+    delivery: Parameters<CoreRepo['settleWebhookDelivery']>[0],
+    outcome: WebhookAttemptOutcome,
+  ): Promise<string | null> {
+    return webhooks.settleDelivery(this.db, delivery, outcome);
+  }
+  nextWebhookDueInMs(): Promise<number | null> {
+    return webhooks.nextDueInMs(this.db);
+  }
+  webhookLag(): Promise<{ endpoint_id: string; seconds: number }[]> {
+    return webhooks.lag(this.db);
+  }
+  countFailingWebhookEndpoints(): Promise<number> {
+    return webhooks.countFailing(this.db);
   }
 
   getIdempotency(partnerId: string, key: string): Promise<IdempotencyRecord | null> {
@@ -92,8 +157,46 @@ export class SqlCoreRepo implements CoreRepo {
 }
 
 export class SqlCoreStore extends SqlCoreRepo implements CoreStore {
+  readonly #webhookListeners = new Set<() => void>();
+  #unlisten: (() => Promise<void>) | null = null;
+
   constructor(db: Db) {
     super(db, false);
+  }
+
+  onWebhookWork(listener: () => void): () => void {
+    this.#webhookListeners.add(listener);
+    // PostgreSQL: other instances' commits arrive by NOTIFY; a lost feed also wakes the
+    // workers, which then look at the table themselves.
+    this.#unlisten ??= this.db.listen?.(webhooks.WEBHOOK_CHANNEL, () => this.#wake()) ?? null;
+    return () => this.#webhookListeners.delete(listener);
+  }
+
+  #wake(): void {
+    for (const listener of this.#webhookListeners) listener();
+  }
+
+  // Statements outside a transaction commit as they run: tell the workers after each.
+  #afterCommit<T>(result: Promise<T>): Promise<T> {
+    return result.then((value) => {
+      this.#wake();
+      return value;
+    });
+  }
+  override appendEvent(event: NewDomainEvent): Promise<DomainEvent> {
+    return this.#afterCommit(super.appendEvent(event));
+  }
+  override updateWebhookEndpoint(endpoint: WebhookEndpointRow): Promise<void> {
+    return this.#afterCommit(super.updateWebhookEndpoint(endpoint));
+  }
+  override enqueueWebhookEvent(
+    endpointId: string,
+    event: Parameters<CoreRepo['enqueueWebhookEvent']>[1],
+  ): Promise<void> {
+    return this.#afterCommit(super.enqueueWebhookEvent(endpointId, event));
+  }
+  override replayWebhookEvents(endpointId: string, cursor: number): Promise<number> {
+    return this.#afterCommit(super.replayWebhookEvents(endpointId, cursor));
   }
 
   migrate(): Promise<void> {
@@ -104,12 +207,18 @@ export class SqlCoreStore extends SqlCoreRepo implements CoreStore {
     await this.db.query('SELECT 1');
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    this.#webhookListeners.clear();
+    await this.#unlisten?.();
+    this.#unlisten = null;
+    await this.db.close();
   }
 
-  transaction<T>(fn: (repo: CoreRepo) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(new SqlCoreRepo(tx, true)));
+  async transaction<T>(fn: (repo: CoreRepo) => Promise<T>): Promise<T> {
+    let repo: SqlCoreRepo | null = null;
+    const result = await this.db.transaction((tx) => fn((repo = new SqlCoreRepo(tx, true))));
+    if ((repo as SqlCoreRepo | null)?.queuedWebhooks) this.#wake();
+    return result;
   }
 }
 

@@ -1,4 +1,12 @@
-import type { Account, DomainEvent, OnboardingApplication, Quote } from '../../contracts/index.ts';
+import type {
+  Account,
+  DomainEvent,
+  DomainEventType,
+  OnboardingApplication,
+  Quote,
+  WebhookEndpointStatus,
+  WebhookEventType,
+} from '../../contracts/index.ts';
 
 /**
  * The core API's storage. Resources are kept in their contracts/ v1 shapes (ISO timestamps as
@@ -8,6 +16,60 @@ import type { Account, DomainEvent, OnboardingApplication, Quote } from '../../c
 
 export type { DomainEvent, DomainEventType } from '../../contracts/index.ts';
 export type NewDomainEvent = Omit<DomainEvent, 'cursor' | 'created_at'>;
+
+/** A webhook endpoint as stored: its secrets sealed under the key-encryption key. */
+export interface WebhookEndpointRow {
+  id: string;
+  partner_id: string;
+  mode: 'test' | 'live';
+  url: string;
+  event_types: DomainEventType[];
+  description: string;
+  status: WebhookEndpointStatus;
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: string | null;
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A delivery a worker holds until `lease` is settled or its lease time passes. */
+export interface ClaimedDelivery {
+  id: number;
+  lease: string;
+  /** This attempt's number, 1 for the first. */
+  attempt: number;
+  event_id: string;
+  event_type: WebhookEventType;
+  event_created_at: string;
+  /** The event's data; null when the event has left the outbox. */
+  data: Record<string, unknown> | null;
+  endpoint: WebhookEndpointRow;
+}
+
+/** How one attempt ended, and what follows: another attempt after `retryInMs`, or none. */
+export interface WebhookAttemptOutcome {
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  /** Null: no further attempt (delivered, or given up). */
+  retryInMs: number | null;
+  delivered: boolean;
+  /** The receiver answered 410 Gone: stop sending to it. */
+  disableEndpoint: boolean;
+}
+
+export interface WebhookAttemptRow {
+  event_id: string;
+  event_type: WebhookEventType;
+  attempt: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  next_attempt_at: string | null;
+  attempted_at: string;
+}
 
 export interface IdempotencyRecord {
   partner_id: string;
@@ -49,6 +111,62 @@ export interface CoreRepo {
     accountId?: string,
   ): Promise<DomainEvent[]>;
 
+  /** One of the partner's events by id (a replay's starting point). */
+  getEvent(partnerId: string, eventId: string): Promise<DomainEvent | null>;
+
+  insertWebhookEndpoint(endpoint: WebhookEndpointRow): Promise<void>;
+  /** Only the partner's own: another partner's id reads as absent. */
+  getWebhookEndpoint(
+    partnerId: string,
+    id: string,
+    opts?: { forUpdate?: boolean },
+  ): Promise<WebhookEndpointRow | null>;
+  /** Oldest first. */
+  listWebhookEndpoints(partnerId: string): Promise<WebhookEndpointRow[]>;
+  /** Replaces the row's settable fields (url, types, description, status, secrets). */
+  updateWebhookEndpoint(endpoint: WebhookEndpointRow): Promise<void>;
+  /** With its deliveries and attempts. False when there was none. */
+  deleteWebhookEndpoint(partnerId: string, id: string): Promise<boolean>;
+  /** Queues an event that is not in the outbox (`webhook.test`) for one endpoint, due now. */
+  enqueueWebhookEvent(
+    endpointId: string,
+    event: {
+      id: string;
+      type: WebhookEventType;
+      data: Record<string, unknown>;
+      created_at: string;
+    },
+  ): Promise<void>;
+  /**
+   * Queues again, due now, every event of the endpoint's partner and types after `cursor`
+   * (delivered, failed or pending alike; attempts start over). Returns how many.
+   */
+  replayWebhookEvents(endpointId: string, cursor: number): Promise<number>;
+  /** The endpoint's attempts, newest first. */
+  listWebhookAttempts(endpointId: string, limit: number): Promise<WebhookAttemptRow[]>;
+
+  /**
+   * Takes up to `limit` due deliveries of enabled endpoints, rows locked with SKIP LOCKED so
+   * concurrent workers never take the same one, and leases each for `leaseMs`.
+   */
+  claimWebhookDeliveries(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Records the attempt and settles the delivery, if `lease` still holds it (a replay may have
+   * started it over meanwhile). Returns the next attempt's time, if any.
+   */
+  settleWebhookDelivery(
+    delivery: Pick<ClaimedDelivery, 'id' | 'lease' | 'attempt' | 'event_id' | 'event_type'> & {
+      endpoint_id: string;
+    },
+    outcome: WebhookAttemptOutcome,
+  ): Promise<string | null>;
+  /** Milliseconds until the earliest pending delivery of an enabled endpoint is due; null: none. */
+  nextWebhookDueInMs(): Promise<number | null>;
+  /** Per endpoint with undelivered events: the age of the oldest, in seconds. */
+  webhookLag(): Promise<{ endpoint_id: string; seconds: number }[]>;
+  /** Endpoints whose last delivery used up its attempts and that have not succeeded since. */
+  countFailingWebhookEndpoints(): Promise<number>;
+
   getIdempotency(partnerId: string, key: string): Promise<IdempotencyRecord | null>;
   /** Inserts; false when the (partner, key) pair exists already (a concurrent twin won). */
   putIdempotency(record: IdempotencyRecord): Promise<boolean>;
@@ -62,4 +180,9 @@ export interface CoreStore extends CoreRepo {
   close(): Promise<void>;
   /** Commits when `fn` resolves, rolls back when it throws. */
   transaction<T>(fn: (repo: CoreRepo) => Promise<T>): Promise<T>;
+  /**
+   * Called when webhook deliveries may have become due: at once for changes this process
+   * committed, through LISTEN/NOTIFY for other processes' on PostgreSQL. Returns unsubscribe.
+   */
+  onWebhookWork(listener: () => void): () => void;
 }

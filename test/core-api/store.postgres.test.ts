@@ -17,6 +17,9 @@ const CORE_TABLES = [
   'idempotency_keys',
   'onboarding_applications',
   'quotes',
+  'webhook_attempts',
+  'webhook_deliveries',
+  'webhook_endpoints',
 ];
 
 describe('PostgreSQL core store', () => {
@@ -50,7 +53,7 @@ describe('PostgreSQL core store', () => {
         `SELECT (SELECT count(*)::int FROM "${schema.name}".core_schema_migrations) AS core,
                 (SELECT count(*)::int FROM "${schema.name}".schema_migrations) AS tokens`,
       );
-      assert.deepEqual(versions[0], { core: 1, tokens: 1 });
+      assert.deepEqual(versions[0], { core: 2, tokens: 1 });
     } finally {
       await tokens.close();
       await core.close();

@@ -3,7 +3,13 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Account, OnboardingApplication, Quote, TesseraError } from '../../contracts/index.ts';
-import type { CoreRepo, CoreStore, NewDomainEvent } from '../../core-api/store/types.ts';
+import type {
+  ClaimedDelivery,
+  CoreRepo,
+  CoreStore,
+  NewDomainEvent,
+  WebhookEndpointRow,
+} from '../../core-api/store/types.ts';
 import { DEMO_COMPANY, demoAccount, openQuote } from '../../contracts/fixtures/demo.ts';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -607,6 +613,204 @@ export function coreStoreSuite(name: string, open: () => Promise<CoreStore>): vo
           (await store.listEvents(partner, 0, 10)).map((e) => e.id),
           [e1.id, e2.id],
         );
+      });
+    });
+
+    describe('webhooks', () => {
+      const p3 = partnerId();
+      const endpointRow = (overrides: Partial<WebhookEndpointRow> = {}): WebhookEndpointRow => ({
+        id: `we_${alnum(24)}`,
+        partner_id: p3,
+        mode: 'test',
+        url: 'http://127.0.0.1:9/hooks',
+        event_types: ['quote.accepted', 'account.updated'],
+        description: 'receiver',
+        status: 'enabled',
+        secret_sealed: 'sealed-current',
+        previous_secret_sealed: null,
+        previous_secret_expires_at: null,
+        failing_since: null,
+        created_at: at(10),
+        updated_at: at(10),
+        ...overrides,
+      });
+      const mine = (claimed: ClaimedDelivery[], endpointId: string) =>
+        claimed.filter((d) => d.endpoint.id === endpointId);
+
+      it('round-trips an endpoint, lists the partner’s oldest first, and hides it from other partners', async () => {
+        const first = endpointRow();
+        const second = endpointRow({
+          created_at: at(11),
+          updated_at: at(11),
+          previous_secret_sealed: 'sealed-old',
+          previous_secret_expires_at: at(99),
+          failing_since: at(12),
+        });
+        await store.insertWebhookEndpoint(second);
+        await store.insertWebhookEndpoint(first);
+        assert.deepEqual(await store.getWebhookEndpoint(p3, first.id), first);
+        assert.deepEqual(await store.getWebhookEndpoint(p3, second.id), second);
+        assert.equal(await store.getWebhookEndpoint(p1, first.id), null);
+        assert.deepEqual((await store.listWebhookEndpoints(p3)).map((e) => e.id).slice(0, 2), [
+          first.id,
+          second.id,
+        ]);
+        const changed = { ...first, url: 'https://hooks.example/x', status: 'paused' as const };
+        await store.updateWebhookEndpoint(changed);
+        assert.deepEqual(await store.getWebhookEndpoint(p3, first.id), changed);
+        assert.equal(await store.deleteWebhookEndpoint(p1, second.id), false);
+        assert.equal(await store.deleteWebhookEndpoint(p3, second.id), true);
+        assert.equal(await store.getWebhookEndpoint(p3, second.id), null);
+      });
+
+      it('queues an appended event for each subscribed endpoint that is not disabled, at commit only', async () => {
+        const partner = partnerId();
+        const enabled = endpointRow({ partner_id: partner });
+        const paused = endpointRow({ partner_id: partner, status: 'paused' });
+        const disabled = endpointRow({ partner_id: partner, status: 'disabled' });
+        const otherType = endpointRow({ partner_id: partner, event_types: ['quote.declined'] });
+        for (const row of [enabled, paused, disabled, otherType])
+          await store.insertWebhookEndpoint(row);
+        let woken = 0;
+        const unsubscribe = store.onWebhookWork(() => (woken += 1));
+        await assert.rejects(
+          store.transaction(async (repo) => {
+            await repo.appendEvent(event(partner, full.id));
+            throw new Error('roll back');
+          }),
+        );
+        const appended = await store.transaction((repo) =>
+          repo.appendEvent(event(partner, full.id)),
+        );
+        unsubscribe();
+        assert.ok(woken >= 1);
+        const claimed = await store.claimWebhookDeliveries(100, 60_000);
+        assert.deepEqual(
+          claimed.filter((d) => d.endpoint.partner_id === partner).map((d) => d.event_id),
+          [appended.id],
+          'one delivery: the enabled endpoint’s (paused holds it, disabled and other types get none)',
+        );
+        const [delivery] = mine(claimed, enabled.id);
+        assert.ok(delivery);
+        assert.equal(delivery.attempt, 1);
+        assert.deepEqual(delivery.data, appended.data);
+        assert.equal(delivery.event_created_at, appended.created_at);
+        // Leased: nobody else takes it while the lease lasts.
+        assert.deepEqual(mine(await store.claimWebhookDeliveries(100, 60_000), enabled.id), []);
+        // The paused endpoint's delivery is there, and goes once it is enabled.
+        await store.updateWebhookEndpoint({ ...paused, status: 'enabled' });
+        assert.equal(mine(await store.claimWebhookDeliveries(100, 60_000), paused.id).length, 1);
+      });
+
+      it('never hands one delivery to two concurrent claims', async () => {
+        const partner = partnerId();
+        const row = endpointRow({ partner_id: partner });
+        await store.insertWebhookEndpoint(row);
+        for (let i = 0; i < 30; i += 1) await store.appendEvent(event(partner, full.id));
+        const claims = await Promise.all(
+          Array.from({ length: 6 }, () => store.claimWebhookDeliveries(10, 60_000)),
+        );
+        const ids = claims.flatMap((c) => mine(c, row.id).map((d) => d.id));
+        assert.equal(new Set(ids).size, ids.length);
+        assert.equal(ids.length, 30);
+      });
+
+      it('settles an attempt, records it, and lets a replay start the delivery over', async () => {
+        const partner = partnerId();
+        const row = endpointRow({ partner_id: partner });
+        await store.insertWebhookEndpoint(row);
+        const first = await store.appendEvent(event(partner, full.id));
+        const second = await store.appendEvent(event(partner, full.id));
+        assert.deepEqual(await store.getEvent(partner, first.id), first);
+        assert.equal(await store.getEvent(p1, first.id), null);
+        const claimed = mine(await store.claimWebhookDeliveries(100, 60_000), row.id);
+        assert.equal(claimed.length, 2);
+        const [a, b] = claimed as [ClaimedDelivery, ClaimedDelivery];
+        const next = await store.settleWebhookDelivery(
+          { ...a, endpoint_id: row.id },
+          {
+            statusCode: 500,
+            latencyMs: 12,
+            error: 'HTTP 500',
+            retryInMs: 3_600_000,
+            delivered: false,
+            disableEndpoint: false,
+          },
+        );
+        assert.match(next ?? '', ISO_UTC);
+        // A replay from the first event: the second starts over; its attempt in flight settles nothing.
+        assert.equal(await store.replayWebhookEvents(row.id, first.cursor), 1);
+        assert.equal(
+          await store.settleWebhookDelivery(
+            { ...b, endpoint_id: row.id },
+            {
+              statusCode: 200,
+              latencyMs: 3,
+              error: null,
+              retryInMs: null,
+              delivered: true,
+              disableEndpoint: false,
+            },
+          ),
+          null,
+        );
+        const again = mine(await store.claimWebhookDeliveries(100, 60_000), row.id);
+        assert.deepEqual(
+          again.map((d) => [d.event_id, d.attempt]),
+          [[second.id, 1]],
+        );
+        const attempts = await store.listWebhookAttempts(row.id, 10);
+        assert.deepEqual(
+          attempts.map((x) => [x.event_id, x.attempt, x.status_code, x.latency_ms]),
+          [
+            [b.event_id, b.attempt, 200, 3],
+            [a.event_id, 1, 500, 12],
+          ],
+        );
+        assert.equal(attempts[1]?.next_attempt_at, next);
+        assert.ok(
+          (await store.webhookLag()).some((l) => l.endpoint_id === row.id && l.seconds >= 0),
+        );
+        await store.enqueueWebhookEvent(row.id, {
+          id: eventId(),
+          type: 'webhook.test',
+          data: { hello: 'world' },
+          created_at: at(20),
+        });
+        const test = mine(await store.claimWebhookDeliveries(100, 60_000), row.id);
+        assert.deepEqual(
+          test.map((d) => [d.event_type, d.data]),
+          [['webhook.test', { hello: 'world' }]],
+        );
+      });
+
+      it('disables an endpoint on a 410 and marks it failing when a delivery gives up', async () => {
+        const partner = partnerId();
+        const gone = endpointRow({ partner_id: partner });
+        const failing = endpointRow({ partner_id: partner });
+        await store.insertWebhookEndpoint(gone);
+        await store.insertWebhookEndpoint(failing);
+        await store.appendEvent(event(partner, full.id));
+        const claimed = await store.claimWebhookDeliveries(100, 60_000);
+        const outcome = { latencyMs: 1, retryInMs: null, delivered: false };
+        const [g] = mine(claimed, gone.id);
+        const [f] = mine(claimed, failing.id);
+        assert.ok(g && f);
+        const before = await store.countFailingWebhookEndpoints();
+        await store.settleWebhookDelivery(
+          { ...g, endpoint_id: gone.id },
+          { ...outcome, statusCode: 410, error: 'HTTP 410', disableEndpoint: true },
+        );
+        await store.settleWebhookDelivery(
+          { ...f, endpoint_id: failing.id },
+          { ...outcome, statusCode: 500, error: 'HTTP 500', disableEndpoint: false },
+        );
+        assert.equal((await store.getWebhookEndpoint(partner, gone.id))?.status, 'disabled');
+        assert.match(
+          (await store.getWebhookEndpoint(partner, failing.id))?.failing_since ?? '',
+          ISO_UTC,
+        );
+        assert.equal(await store.countFailingWebhookEndpoints(), before + 1);
       });
     });
 

@@ -1,6 +1,7 @@
 import type { Db } from '../../../service-kit/db/db.ts';
 import type { DomainEvent, DomainEventType, NewDomainEvent } from '../types.ts';
 import { iso, json } from './rows.ts';
+import { fanOut } from './webhooks.ts';
 
 const EVENT_COLUMNS =
   'cursor, id, partner_id, account_id, type, data, request_id, session_id, created_at';
@@ -70,7 +71,21 @@ export async function appendEvent(
   );
   const row = rows[0];
   if (!row) throw new Error('INSERT … RETURNING returned no row');
-  return toEvent(row);
+  const appended = toEvent(row);
+  await fanOut(db, appended);
+  return appended;
+}
+
+export async function getEvent(
+  db: Db,
+  partnerId: string,
+  eventId: string,
+): Promise<DomainEvent | null> {
+  const rows = await db.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1 AND partner_id = $2`,
+    [eventId, partnerId],
+  );
+  return rows[0] ? toEvent(rows[0]) : null;
 }
 
 export async function listEvents(
