@@ -46,6 +46,8 @@ export async function startCoreApi(
     log.info({ token_service: config.tokenServiceUrl, problem }, 'waiting for the token service'),
   );
   const core = await openCoreApiStore(config);
+  // Known only once bound when the port is 0 and no public origin is configured.
+  let publicOrigin = config.publicOrigin;
   const verifier =
     overrides.verifier?.(metadata.issuer) ??
     createVerifier({
@@ -53,6 +55,7 @@ export async function startCoreApi(
       audience: config.audience ?? metadata.tessera_audience ?? 'tessera-core-api',
       jwksUrl: metadata.jwks_uri,
       revocationsUrl: metadata.tessera_revocations_uri,
+      publicOrigin: () => publicOrigin ?? '',
     });
   let redis: Redis | null = null;
   try {
@@ -109,6 +112,7 @@ export async function startCoreApi(
     throw error;
   }
   const { url } = boundUrl(server, config.host, config.port);
+  publicOrigin ??= url;
   if (!config.databaseUrl) await writeAdvert(coreAdvertPath(config.dataDir), url);
   void verifier.warmUp();
   // Idempotency keys are promised for at least 24 h; they are dropped after 48 h, hourly.
@@ -125,6 +129,7 @@ export async function startCoreApi(
       url,
       token_service: config.tokenServiceUrl,
       issuer: metadata.issuer,
+      public_origin: publicOrigin,
       storage: config.databaseUrl ? 'postgresql' : 'embedded',
     },
     'core API listening',

@@ -47,11 +47,20 @@ export interface VerifierOptions {
   now?: () => number;
   /** Bound on the verified-token cache. Default 10 000. */
   verifiedCacheSize?: number;
+  /**
+   * The origin clients address this API at (`https://api.example.com`), or a function giving it
+   * once it is known. DPoP `htu` is compared with this origin plus the request's path; the
+   * request's own URL names a host only because the client said so (`Host`, an absolute-form
+   * target), so a proof made for another deployment would match a request claiming that host.
+   * Unset, `verify` compares with `request.url` as given: right only where that URL does not
+   * come from the client.
+   */
+  publicOrigin?: string | (() => string);
 }
 
 export interface VerifyRequest {
   method: string;
-  /** The absolute URL the client addressed (DPoP `htu` is compared against it). */
+  /** The URL the request arrived at; only its path counts when `publicOrigin` is set. */
   url: string;
   headers: RequestHeaders;
 }
@@ -306,6 +315,20 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return { claims: entry.claims, scopes: new Set(entry.scopes), token };
   }
 
+  /** The URL a DPoP proof must name: the configured public origin and the path that was served. */
+  function addressedUrl(requestUrl: string): string {
+    const configured = options.publicOrigin;
+    if (configured === undefined) return requestUrl;
+    const origin = typeof configured === 'function' ? configured() : configured;
+    let path: string;
+    try {
+      path = new URL(requestUrl).pathname;
+    } catch {
+      path = requestUrl.startsWith('/') ? requestUrl.split(/[?#]/, 1)[0]! : '/';
+    }
+    return new URL(path, origin).href;
+  }
+
   return {
     async verify(request, requirement = {}) {
       const { scheme, token } = parseAuthorization(header(request.headers, 'authorization'));
@@ -314,7 +337,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         origin: header(request.headers, 'origin'),
         dpop: header(request.headers, 'dpop'),
         method: request.method,
-        url: request.url,
+        url: addressedUrl(request.url),
         scopes: requirement.scopes,
       });
     },
