@@ -17,7 +17,12 @@ import {
   type AuthScheme,
   type RequestHeaders,
 } from './authorization.ts';
-import { MAX_TOKEN_LENGTH, inspectHeader, translateJoseError } from './token-format.ts';
+import {
+  MAX_TOKEN_LENGTH,
+  inspectHeader,
+  statedOrigin,
+  translateJoseError,
+} from './token-format.ts';
 
 const REQUIRED_CLAIMS = ['sub', 'client_id', 'scope', 'origin', 'jti', 'exp', 'iat'];
 
@@ -106,7 +111,9 @@ export interface Verifier {
    * §7.1 makes the DPoP scheme a claim that the token is bound to the proof's key, and
    * accepting it silently would hide a widget/partner misconfiguration.
    *
-   * Origin: a request WITH an `Origin` header must carry the token's `origin` claim. A request
+   * Origin: a request WITH an `Origin` header must carry the token's `origin` claim, and that is
+   * checked first, before the signature, expiry and revocation: a page on another origin holding
+   * the token gets `origin_mismatch` whatever the token's state, so it learns nothing. A request
    * without one is accepted: browsers send `Origin` on every cross-origin request, so its
    * absence means a server-to-server caller (the partner's backend), whose origin is not a
    * meaningful boundary — that caller could forge any header anyway; the token's other claims
@@ -135,6 +142,16 @@ const dpopBoundErrors = new WeakSet<object>();
  */
 export function isDpopBoundError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && dpopBoundErrors.has(error);
+}
+
+/** A request without `Origin` (not a browser) matches any; a browser's must be the claim's. */
+export function originMatches(requestOrigin: string | undefined, claimed: string): boolean {
+  // Browsers send the canonical form, so the exact compare settles the hot path without a URL parse.
+  return (
+    requestOrigin === undefined ||
+    requestOrigin === claimed ||
+    (normaliseOrigin(requestOrigin) ?? requestOrigin) === claimed
+  );
 }
 
 function deepFreeze<T>(value: T): T {
@@ -241,6 +258,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     use: VerifyTokenOptions,
   ): Promise<void> {
     const { claims } = entry;
+    // First: a browser on another origin learns nothing of the token's expiry or revocation.
+    if (!originMatches(use.origin, claims.origin)) throw new TesseraError('origin_mismatch');
     const nowSec = Math.floor(now() / 1000);
     if (claims.exp <= nowSec - clockToleranceSec) throw new TesseraError('token_expired');
     if (nowSec - claims.iat > maxTokenAgeSec) throw new TesseraError('token_too_old');
@@ -271,15 +290,6 @@ export function createVerifier(options: VerifierOptions): Verifier {
       );
     }
 
-    // Browsers send the canonical form, so the exact compare settles the hot path without a URL parse.
-    if (
-      use.origin !== undefined &&
-      use.origin !== claims.origin &&
-      (normaliseOrigin(use.origin) ?? use.origin) !== claims.origin
-    ) {
-      throw new TesseraError('origin_mismatch');
-    }
-
     const required = use.scopes ?? [];
     if (required.some((scope) => !entry.scopes.has(scope))) {
       throw new TesseraError(
@@ -295,6 +305,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
   async function verifyToken(token: string, use: VerifyTokenOptions = {}): Promise<VerifiedToken> {
     if (token.length > MAX_TOKEN_LENGTH) throw new TesseraError('token_too_large');
     if (token.length === 0) throw new TesseraError('token_missing');
+    // Before the signature: jose checks `exp` with it, and the answer would tell another origin.
+    if (use.origin !== undefined) {
+      const stated = statedOrigin(token);
+      if (stated !== undefined && !originMatches(use.origin, stated))
+        throw new TesseraError('origin_mismatch');
+    }
     const tokenHash = createHash('sha256').update(token).digest('base64url');
 
     let entry = verified.get(tokenHash);
