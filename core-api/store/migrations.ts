@@ -111,6 +111,17 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_created_at_idx ON idempotency_keys (created_at);
     `,
   },
+  {
+    // Version 2 is left to the webhook tables, developed alongside.
+    version: 3,
+    name: 'events: the caller request id beside the server one, session ids per customer',
+    sql: `
+      ALTER TABLE events ADD COLUMN caller_request_id text;
+      -- Finds the customer a session id first appeared with, on every append that carries one.
+      CREATE INDEX events_partner_session_idx ON events (partner_id, session_id, cursor)
+        WHERE session_id IS NOT NULL;
+    `,
+  },
 ];
 
 export function migrateCore(
