@@ -61,7 +61,7 @@ describe('event feed ids', () => {
 
     const { event: unnamed, answer: unnamedAnswer } = await decline({});
     assert.equal(unnamed.request_id, unnamedAnswer.headers.get('x-request-id'));
-    assert.equal(unnamed.caller_request_id, null);
+    assert.equal(unnamed.caller_request_id ?? null, null);
   });
 
   it("leaves out a session id on another customer's event once the feed saw it with a first customer", async () => {

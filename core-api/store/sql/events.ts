@@ -33,7 +33,8 @@ function toEvent(r: EventRow): DomainEvent {
     type: r.type,
     data: r.data,
     request_id: r.request_id,
-    caller_request_id: r.caller_request_id,
+    // Only when the caller sent one: events written before the column read as they always did.
+    ...(r.caller_request_id === null ? {} : { caller_request_id: r.caller_request_id }),
     session_id: r.session_id,
     created_at: iso(r.created_at),
   };
