@@ -6,6 +6,11 @@ export interface CoreApiConfig {
   dataDir: string;
   host: string;
   port: number;
+  /**
+   * The origin clients address this API at; DPoP proofs must name it. Required behind a proxy or
+   * load balancer; unset, the address the server is bound to (development).
+   */
+  publicOrigin: string | undefined;
   /** Where the token service answers; issuer, audience and keys are discovered from it (RFC 8414). */
   tokenServiceUrl: string;
   /** Expected `aud`; unset: the token service's advertised `tessera_audience`. */
@@ -35,6 +40,7 @@ export function coreApiConfig(
     port:
       flags.port ??
       envInt(env.TESSERA_CORE_API_PORT, DEFAULT_CORE_API_PORT, 'TESSERA_CORE_API_PORT'),
+    publicOrigin: publicOrigin(env.TESSERA_CORE_API_PUBLIC_URL),
     tokenServiceUrl: (
       flags.tokenServiceUrl ??
       env.TESSERA_TOKEN_SERVICE_URL ??
@@ -56,6 +62,28 @@ export function coreApiConfig(
     kek: env.TESSERA_KEK || undefined,
     webhooks: webhookConfig(env),
   };
+}
+
+function publicOrigin(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(
+      `TESSERA_CORE_API_PUBLIC_URL must be an absolute URL, not ${JSON.stringify(value)}.`,
+    );
+  }
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash
+  )
+    throw new Error(
+      `TESSERA_CORE_API_PUBLIC_URL must be an origin (scheme, host, port; no path), not ${JSON.stringify(value)}.`,
+    );
+  return url.origin;
 }
 
 /** The core API's corner of the data dir: its own embedded database (one process each). */

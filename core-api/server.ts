@@ -59,6 +59,8 @@ export async function startCoreApi(
     await core.close();
     throw error;
   }
+  // Known only once bound when the port is 0 and no public origin is configured.
+  let publicOrigin = config.publicOrigin;
   const verifier =
     overrides.verifier?.(metadata.issuer) ??
     createVerifier({
@@ -66,6 +68,7 @@ export async function startCoreApi(
       audience: config.audience ?? metadata.tessera_audience ?? 'tessera-core-api',
       jwksUrl: metadata.jwks_uri,
       revocationsUrl: metadata.tessera_revocations_uri,
+      publicOrigin: () => publicOrigin ?? '',
     });
   let redis: Redis | null = null;
   try {
@@ -136,6 +139,7 @@ export async function startCoreApi(
       })
     : null;
   worker?.start();
+  publicOrigin ??= url;
   if (!config.databaseUrl) await writeAdvert(coreAdvertPath(config.dataDir), url);
   void verifier.warmUp();
   // Idempotency keys are promised for at least 24 h; they are dropped after 48 h, hourly.
@@ -152,6 +156,7 @@ export async function startCoreApi(
       url,
       token_service: config.tokenServiceUrl,
       issuer: metadata.issuer,
+      public_origin: publicOrigin,
       storage: config.databaseUrl ? 'postgresql' : 'embedded',
       webhooks: worker ? 'delivering' : 'off',
     },

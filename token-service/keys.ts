@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { SigningKey } from '../contracts/index.ts';
+import { toLowS } from '../verify/ecdsa.ts';
 import type { Kek } from './kek.ts';
 import type { SigningKeyRow, TokenStore } from './store/types.ts';
 
@@ -119,7 +120,8 @@ export class KeyRing {
     const input = `${signer.header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     const signature =
       signer.alg === 'ES256'
-        ? sign('sha256', Buffer.from(input), { key: signer.key, dsaEncoding: 'ieee-p1363' })
+        ? // Low-S only: verifiers refuse the malleable high-S twin of a signature.
+          toLowS(sign('sha256', Buffer.from(input), { key: signer.key, dsaEncoding: 'ieee-p1363' }))
         : sign(null, Buffer.from(input), signer.key);
     return { token: `${input}.${signature.toString('base64url')}`, kid: signer.kid };
   }

@@ -1,8 +1,8 @@
 /** The verifier library the core API uses: offline verification of Tessera widget and partner tokens. */
-export { createVerifier, isDpopBoundError } from './verifier.ts';
+export { createVerifier, isDpopBoundError, originMatches } from './verifier.ts';
 export { parseAuthorization } from './authorization.ts';
 export type { AuthScheme } from './authorization.ts';
-export { MAX_TOKEN_LENGTH } from './token-format.ts';
+export { MAX_TOKEN_LENGTH, statedOrigin } from './token-format.ts';
 export type {
   TokenRequirement,
   VerifiedToken,

@@ -7,6 +7,7 @@ import { isScope } from '../contracts/v1/scopes.ts';
 import type { Scope } from '../contracts/v1/scopes.ts';
 import { MAX_TOKEN_TTL_SECONDS, TokenClaims } from '../contracts/v1/token.ts';
 import { DpopVerifier } from './dpop.ts';
+import { isHighS } from './ecdsa.ts';
 import { KeySet } from './key-set.ts';
 import type { VerifierAlgorithm } from './key-set.ts';
 import { RevocationList } from './revocations.ts';
@@ -16,7 +17,12 @@ import {
   type AuthScheme,
   type RequestHeaders,
 } from './authorization.ts';
-import { MAX_TOKEN_LENGTH, inspectHeader, translateJoseError } from './token-format.ts';
+import {
+  MAX_TOKEN_LENGTH,
+  inspectHeader,
+  statedOrigin,
+  translateJoseError,
+} from './token-format.ts';
 import { assertTokenKind, refuseOtherKind } from './token-kind.ts';
 
 const REQUIRED_CLAIMS = ['sub', 'client_id', 'scope', 'origin', 'jti', 'exp', 'iat'];
@@ -47,11 +53,20 @@ export interface VerifierOptions {
   now?: () => number;
   /** Bound on the verified-token cache. Default 10 000. */
   verifiedCacheSize?: number;
+  /**
+   * The origin clients address this API at (`https://api.example.com`), or a function giving it
+   * once it is known. DPoP `htu` is compared with this origin plus the request's path; the
+   * request's own URL names a host only because the client said so (`Host`, an absolute-form
+   * target), so a proof made for another deployment would match a request claiming that host.
+   * Unset, `verify` compares with `request.url` as given: right only where that URL does not
+   * come from the client.
+   */
+  publicOrigin?: string | (() => string);
 }
 
 export interface VerifyRequest {
   method: string;
-  /** The absolute URL the client addressed (DPoP `htu` is compared against it). */
+  /** The URL the request arrived at; only its path counts when `publicOrigin` is set. */
   url: string;
   headers: RequestHeaders;
 }
@@ -97,7 +112,9 @@ export interface Verifier {
    * §7.1 makes the DPoP scheme a claim that the token is bound to the proof's key, and
    * accepting it silently would hide a widget/partner misconfiguration.
    *
-   * Origin: a request WITH an `Origin` header must carry the token's `origin` claim. A request
+   * Origin: a request WITH an `Origin` header must carry the token's `origin` claim, and that is
+   * checked first, before the signature, expiry and revocation: a page on another origin holding
+   * the token gets `origin_mismatch` whatever the token's state, so it learns nothing. A request
    * without one is accepted: browsers send `Origin` on every cross-origin request, so its
    * absence means a server-to-server caller (the partner's backend), whose origin is not a
    * meaningful boundary — that caller could forge any header anyway; the token's other claims
@@ -126,6 +143,16 @@ const dpopBoundErrors = new WeakSet<object>();
  */
 export function isDpopBoundError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && dpopBoundErrors.has(error);
+}
+
+/** A request without `Origin` (not a browser) matches any; a browser's must be the claim's. */
+export function originMatches(requestOrigin: string | undefined, claimed: string): boolean {
+  // Browsers send the canonical form, so the exact compare settles the hot path without a URL parse.
+  return (
+    requestOrigin === undefined ||
+    requestOrigin === claimed ||
+    (normaliseOrigin(requestOrigin) ?? requestOrigin) === claimed
+  );
 }
 
 function deepFreeze<T>(value: T): T {
@@ -179,6 +206,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   async function verifySignatureAndClaims(token: string): Promise<CachedToken> {
     const { alg, kid } = inspectHeader(token, algorithms);
+    if (
+      alg === 'ES256' &&
+      isHighS(Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url'))
+    ) {
+      throw new TesseraError(
+        'token_signature_invalid',
+        'The ES256 signature is not in low-S form (s > n/2); Tessera tokens are always low-S.',
+      );
+    }
     const key = await keySet.get(kid);
     if (key.alg !== alg) {
       throw new TesseraError(
@@ -225,6 +261,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     use: VerifyTokenOptions,
   ): Promise<void> {
     const { claims } = entry;
+    // First: a browser on another origin learns nothing of the token's expiry or revocation.
+    if (!originMatches(use.origin, claims.origin)) throw new TesseraError('origin_mismatch');
     const nowSec = Math.floor(now() / 1000);
     if (claims.exp <= nowSec - clockToleranceSec) throw new TesseraError('token_expired');
     if (nowSec - claims.iat > maxTokenAgeSec) throw new TesseraError('token_too_old');
@@ -255,15 +293,6 @@ export function createVerifier(options: VerifierOptions): Verifier {
       );
     }
 
-    // Browsers send the canonical form, so the exact compare settles the hot path without a URL parse.
-    if (
-      use.origin !== undefined &&
-      use.origin !== claims.origin &&
-      (normaliseOrigin(use.origin) ?? use.origin) !== claims.origin
-    ) {
-      throw new TesseraError('origin_mismatch');
-    }
-
     const required = use.scopes ?? [];
     if (required.some((scope) => !entry.scopes.has(scope))) {
       throw new TesseraError(
@@ -279,6 +308,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
   async function verifyToken(token: string, use: VerifyTokenOptions = {}): Promise<VerifiedToken> {
     if (token.length > MAX_TOKEN_LENGTH) throw new TesseraError('token_too_large');
     if (token.length === 0) throw new TesseraError('token_missing');
+    // Before the signature: jose checks `exp` with it, and the answer would tell another origin.
+    if (use.origin !== undefined) {
+      const stated = statedOrigin(token);
+      if (stated !== undefined && !originMatches(use.origin, stated))
+        throw new TesseraError('origin_mismatch');
+    }
     const tokenHash = createHash('sha256').update(token).digest('base64url');
 
     let entry = verified.get(tokenHash);
@@ -299,6 +334,20 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return { claims: entry.claims, scopes: new Set(entry.scopes), token };
   }
 
+  /** The URL a DPoP proof must name: the configured public origin and the path that was served. */
+  function addressedUrl(requestUrl: string): string {
+    const configured = options.publicOrigin;
+    if (configured === undefined) return requestUrl;
+    const origin = typeof configured === 'function' ? configured() : configured;
+    let path: string;
+    try {
+      path = new URL(requestUrl).pathname;
+    } catch {
+      path = requestUrl.startsWith('/') ? requestUrl.split(/[?#]/, 1)[0]! : '/';
+    }
+    return new URL(path, origin).href;
+  }
+
   return {
     async verify(request, requirement = {}) {
       const { scheme, token } = parseAuthorization(header(request.headers, 'authorization'));
@@ -307,7 +356,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         origin: header(request.headers, 'origin'),
         dpop: header(request.headers, 'dpop'),
         method: request.method,
-        url: request.url,
+        url: addressedUrl(request.url),
         scopes: requirement.scopes,
       });
     },

@@ -21,9 +21,15 @@ export const DomainEvent = z.object({
   type: DomainEventType,
   /** The resource after the change, in its v1 shape: a Quote, an OnboardingApplication or an Account. */
   data: z.record(z.string(), z.unknown()),
-  /** The API request that made the change. */
+  /** The API request that made the change: an id the server generated, unique to that request. */
   request_id: z.string(),
-  /** The widget session (`X-Tessera-Session`) of that request, if it sent one. */
+  /** The `X-Request-Id` the caller sent with that request, if any: its own, unchecked, for correlation. */
+  caller_request_id: z.optional(z.nullable(z.string())),
+  /**
+   * The widget session (`X-Tessera-Session`) of that request, if it sent one. A session id belongs
+   * to the customer it first appeared with in this partner's feed: on another customer's event
+   * it is left out (null).
+   */
   session_id: z.nullable(z.string()),
   created_at: Timestamp,
 });

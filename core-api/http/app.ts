@@ -29,7 +29,8 @@ export function createCoreApp(deps: CoreAppDeps): Hono<CoreEnv> {
     return actor({
       partnerId: claims.client_id,
       accountId: claims.sub,
-      requestId: c.get('requestId'),
+      requestId: c.get('serverRequestId'),
+      callerRequestId: c.get('callerRequestId') ?? null,
       sessionId: sessionId(c.req.header('x-tessera-session')) ?? null,
       now: now(),
     });

@@ -1,5 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
-import type { TokenVariables } from '../../verify/index.ts';
+import {
+  originMatches,
+  parseAuthorization,
+  statedOrigin,
+  type TokenVariables,
+} from '../../verify/index.ts';
 
 const ALLOW_HEADERS = [
   'Authorization',
@@ -26,8 +31,15 @@ const EXPOSE_HEADERS = [
 /**
  * CORS bound to the token. A data response allows exactly the token's `origin` claim (the
  * verifier has already refused a request whose `Origin` differs). A preflight carries no token,
- * so it answers the asking origin, as does an error response: both carry no data, and a widget
- * must be able to read `token_expired` to refresh. Never `*`, never credentials.
+ * so it answers the asking origin.
+ *
+ * An error response is readable only by the token's own origin: the widget on it must read
+ * `token_expired` to refresh, but a page elsewhere holding the token must not learn whether it
+ * is expired, revoked or valid (the verifier answers it `origin_mismatch` before looking, and
+ * that answer is unreadable to it too). When the request carries no token, or one with no
+ * readable `origin` claim (not a JWT at all), the answer says something only about what the page
+ * itself sent (`token_missing`, `token_malformed`, an unknown path), so it answers the asking
+ * origin. Never `*`, never credentials.
  */
 export function cors(): MiddlewareHandler<{ Variables: Partial<TokenVariables> }> {
   return async (c, next) => {
@@ -46,10 +58,25 @@ export function cors(): MiddlewareHandler<{ Variables: Partial<TokenVariables> }
     c.header('Vary', 'Origin');
     if (!origin) return;
     const tokenOrigin = c.get('token')?.claims.origin;
-    const allowed = c.res.status < 400 ? tokenOrigin : origin;
-    if (allowed && allowed === origin) {
-      c.header('Access-Control-Allow-Origin', allowed);
+    const allowed =
+      c.res.status < 400
+        ? tokenOrigin === origin
+        : originMatches(
+            origin,
+            tokenOrigin ?? claimedOrigin(c.req.header('authorization')) ?? origin,
+          );
+    if (allowed) {
+      c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS.join(', '));
     }
   };
+}
+
+/** The `origin` claim of the request's token as stated, unverified; undefined without one. */
+function claimedOrigin(authorization: string | undefined): string | undefined {
+  try {
+    return statedOrigin(parseAuthorization(authorization).token);
+  } catch {
+    return undefined;
+  }
 }

@@ -172,6 +172,16 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_attempts_endpoint_idx ON webhook_attempts (endpoint_id, seq);
     `,
   },
+  {
+    version: 3,
+    name: 'events: the caller request id beside the server one, session ids per customer',
+    sql: `
+      ALTER TABLE events ADD COLUMN caller_request_id text;
+      -- Finds the customer a session id first appeared with, on every append that carries one.
+      CREATE INDEX events_partner_session_idx ON events (partner_id, session_id, cursor)
+        WHERE session_id IS NOT NULL;
+    `,
+  },
 ];
 
 export function migrateCore(

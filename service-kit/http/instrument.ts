@@ -36,7 +36,12 @@ export type HttpMetrics = ReturnType<typeof createHttpMetrics>;
 
 /** Variables the shared middleware reads and sets; services extend them. */
 export type CommonVariables = {
+  /** The id answered in `X-Request-Id`: the caller's when it sent a safe one, else `serverRequestId`. */
   requestId: string;
+  /** Generated here for every request, whatever the caller sent: what the server's own records key on. */
+  serverRequestId: string;
+  /** The caller's `X-Request-Id`, when it sent a safe one. */
+  callerRequestId?: string;
   errorCode?: ErrorCode;
   partnerId?: string;
   /** Extra fields for the access-log line (and its message), set by a handler. */
@@ -52,8 +57,11 @@ export function instrument<E extends { Variables: CommonVariables }>(
   // Request id in (when well-formed), echoed out, on every log line; then one access-log line.
   app.use(async (c, next) => {
     const incoming = c.req.header('x-request-id');
-    const requestId = isHeaderId(incoming) ? incoming : randomUUID();
+    const serverRequestId = randomUUID();
+    const requestId = isHeaderId(incoming) ? incoming : serverRequestId;
     c.set('requestId', requestId);
+    c.set('serverRequestId', serverRequestId);
+    if (requestId !== serverRequestId) c.set('callerRequestId', requestId);
     c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
@@ -64,6 +72,7 @@ export function instrument<E extends { Variables: CommonVariables }>(
     if (code) metrics.refusals.inc({ code });
     const fields: Record<string, unknown> = {
       request_id: requestId,
+      ...(requestId === serverRequestId ? {} : { server_request_id: serverRequestId }),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

@@ -3,6 +3,45 @@ import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getRequestListener, type ServerType } from '@hono/node-server';
 import { errorEnvelope } from '../../contracts/index.ts';
+import { envInt } from '../env.ts';
+
+/**
+ * How long a client may take and how many may connect at once: deliberate values instead of
+ * Node's (60 s for headers, 300 s per request, no connection cap), so a slow or idle client holds
+ * a connection only briefly and a flood of them is refused instead of exhausting descriptors.
+ * docs/reliability.md gives the reasons for each default.
+ */
+export interface ConnectionLimits {
+  /** Time to receive a request's complete headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  keepAliveTimeoutMs: number;
+  /** Open connections per process; one more is closed at once. */
+  maxConnections: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 1000,
+};
+
+/** The limits from `TESSERA_HTTP_*`, each falling back to its default. */
+export function connectionLimits(
+  env: Record<string, string | undefined> = process.env,
+): ConnectionLimits {
+  const d = DEFAULT_CONNECTION_LIMITS;
+  const read = (name: string, fallback: number) => envInt(env[name], fallback, name) || fallback;
+  return {
+    headersTimeoutMs: read('TESSERA_HTTP_HEADERS_TIMEOUT_MS', d.headersTimeoutMs),
+    requestTimeoutMs: read('TESSERA_HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs),
+    keepAliveTimeoutMs: read('TESSERA_HTTP_KEEP_ALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs),
+    maxConnections: read('TESSERA_HTTP_MAX_CONNECTIONS', d.maxConnections),
+  };
+}
 
 /**
  * Serves `fetch` on `hostname:port`; a port in use is refused with a message that says what to
@@ -13,11 +52,36 @@ export function listen(
   hostname: string,
   port: number,
   hint = '--port (or set PORT)',
+  limits: ConnectionLimits = connectionLimits(),
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     // node-server's own listener, so requests it cannot read get the envelope (not a bare 400).
     const listener = getRequestListener(fetch, { hostname, errorHandler: malformedRequest });
-    const server = createServer((request, response) => void listener(request, response));
+    const requestTimeout = Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs);
+    const server = createServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        // Timeouts are enforced when connections are checked: often enough to honour the smallest.
+        connectionsCheckingInterval: Math.max(10, Math.min(1000, limits.headersTimeoutMs / 4)),
+        // Node would answer a bare 400; we answer the envelope below.
+        requireHostHeader: false,
+      },
+      (request, response) => {
+        if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+          const answer = malformedRequest(
+            new Error('an HTTP/1.1 request must carry a Host header'),
+          );
+          response.shouldKeepAlive = false;
+          response.writeHead(answer.status, Object.fromEntries(answer.headers));
+          void answer.text().then((body) => response.end(body));
+          return;
+        }
+        void listener(request, response);
+      },
+    );
+    server.maxConnections = limits.maxConnections;
     server.on('clientError', onClientError);
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {

@@ -105,6 +105,7 @@ const DomainEvent = z.object({
   type: z.enum(['quote.accepted', 'quote.declined', 'onboarding.submitted', 'account.updated']),
   data: z.record(z.string(), z.unknown()),
   request_id: z.string(),
+  caller_request_id: z.optional(z.nullable(z.string())),
   session_id: z.nullable(z.string()),
   created_at: Timestamp,
 });
@@ -1236,7 +1237,7 @@ export function contractSuite(ctx: () => ContractContext): void {
           candidate.type === 'quote.accepted' && candidate.data.id === seed().quotes.open,
       );
       assert.equal(event.account_id, seed().account_id);
-      assert.equal(event.request_id, `contract-${runId}-accept`);
+      assert.equal(event.caller_request_id, `contract-${runId}-accept`);
       assert.equal(event.session_id, `contract-session-${runId}`);
       assert.equal(Quote.parse(event.data).status, 'accepted');
     });
@@ -1248,7 +1249,7 @@ export function contractSuite(ctx: () => ContractContext): void {
           candidate.type === 'onboarding.submitted' && candidate.data.id === seed().onboarding_id,
       );
       assert.equal(OnboardingApplication.parse(event.data).status, 'submitted');
-      assert.equal(event.request_id, `contract-${runId}-submit`);
+      assert.equal(event.caller_request_id, `contract-${runId}-submit`);
       assert.equal(event.session_id, null, 'no X-Tessera-Session, no session id');
     });
 

@@ -91,7 +91,7 @@ describe('events feed', () => {
     const event = feed.body.data.find(
       (candidate: { type: string }) => candidate.type === 'quote.declined',
     );
-    assert.equal(event.request_id, 'req-events-1');
+    assert.equal(event.caller_request_id, 'req-events-1');
     assert.equal(event.session_id, 'sess-42');
     assert.equal(event.data.decline_reason, 'Too expensive');
     const others = await stack.call('GET', '/v1/events?after=0&limit=100', {

@@ -15,6 +15,7 @@ import {
   TokenClaims,
   type ErrorCode,
 } from '../../contracts/index.ts';
+import { toLowS } from '../../verify/ecdsa.ts';
 import type { VerifiedToken } from '../../verify/index.ts';
 import {
   ath,
@@ -63,7 +64,8 @@ async function signRaw(
     privateKey,
     Buffer.from(input),
   );
-  return `${input}.${b64(new Uint8Array(signature))}`;
+  // Low-S, as the token service signs: the verifier refuses the other half.
+  return `${input}.${b64(toLowS(new Uint8Array(signature)))}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey, JWK, JWTHeaderParameters, JWTPayload } from 'jose';
+import { toLowS } from '../../verify/ecdsa.ts';
 import { createVerifier } from '../../verify/index.ts';
 import type { Verifier, VerifierOptions } from '../../verify/index.ts';
 
@@ -77,7 +78,7 @@ export async function sign(
   payload: JWTPayload,
   header: Partial<JWTHeaderParameters> = {},
 ): Promise<string> {
-  return new SignJWT(payload)
+  const token = await new SignJWT(payload)
     .setProtectedHeader({
       alg: key.alg,
       typ: 'at+jwt',
@@ -85,6 +86,13 @@ export async function sign(
       ...header,
     })
     .sign(key.privateKey);
+  return (header.alg ?? key.alg) === 'ES256' ? lowS(token) : token;
+}
+
+/** The token with its ES256 signature in low-S form, as the token service signs (jose does not). */
+export function lowS(token: string): string {
+  const dot = token.lastIndexOf('.');
+  return `${token.slice(0, dot + 1)}${toLowS(Buffer.from(token.slice(dot + 1), 'base64url')).toString('base64url')}`;
 }
 
 const b64 = (value: unknown) =>

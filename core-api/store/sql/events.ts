@@ -4,7 +4,7 @@ import { iso, json } from './rows.ts';
 import { fanOut } from './webhooks.ts';
 
 const EVENT_COLUMNS =
-  'cursor, id, partner_id, account_id, type, data, request_id, session_id, created_at';
+  'cursor, id, partner_id, account_id, type, data, request_id, caller_request_id, session_id, created_at';
 
 /**
  * First key of the two-key advisory lock that orders event appends per partner (the second is a
@@ -20,6 +20,7 @@ interface EventRow {
   type: DomainEventType;
   data: Record<string, unknown>;
   request_id: string;
+  caller_request_id: string | null;
   session_id: string | null;
   created_at: Date;
 }
@@ -33,6 +34,8 @@ function toEvent(r: EventRow): DomainEvent {
     type: r.type,
     data: r.data,
     request_id: r.request_id,
+    // Only when the caller sent one: events written before the column read as they always did.
+    ...(r.caller_request_id === null ? {} : { caller_request_id: r.caller_request_id }),
     session_id: r.session_id,
     created_at: iso(r.created_at),
   };
@@ -55,9 +58,10 @@ export async function appendEvent(
     EVENT_LOCK_CLASS,
     event.partner_id,
   ]);
+  const sessionId = await sessionOfThisCustomer(db, event);
   const rows = await db.query<EventRow>(
-    `INSERT INTO events (id, partner_id, account_id, type, data, request_id, session_id)
-     VALUES ($1, $2, $3, $4, $5::json, $6, $7)
+    `INSERT INTO events (id, partner_id, account_id, type, data, request_id, caller_request_id, session_id)
+     VALUES ($1, $2, $3, $4, $5::json, $6, $7, $8)
      RETURNING ${EVENT_COLUMNS}`,
     [
       event.id,
@@ -66,7 +70,8 @@ export async function appendEvent(
       event.type,
       json(event.data),
       event.request_id,
-      event.session_id,
+      event.caller_request_id ?? null,
+      sessionId,
     ],
   );
   const row = rows[0];
@@ -86,6 +91,22 @@ export async function getEvent(
     [eventId, partnerId],
   );
   return rows[0] ? toEvent(rows[0]) : null;
+}
+
+/**
+ * The event's session id, unless this partner's feed first saw it with another customer: a
+ * caller chooses `X-Tessera-Session`, and must not attach its requests to someone else's visit.
+ * Runs under the partner's append lock, so two customers racing with one new id cannot both win.
+ */
+async function sessionOfThisCustomer(db: Db, event: NewDomainEvent): Promise<string | null> {
+  if (event.session_id === null) return null;
+  const first = await db.query<{ account_id: string }>(
+    `SELECT account_id FROM events WHERE partner_id = $1 AND session_id = $2
+     ORDER BY cursor LIMIT 1`,
+    [event.partner_id, event.session_id],
+  );
+  const owner = first[0]?.account_id;
+  return owner === undefined || owner === event.account_id ? event.session_id : null;
 }
 
 export async function listEvents(

@@ -113,7 +113,7 @@ describe('api client against the real core API', () => {
     const events = await api.get('v1/events?after=0', EventPage);
     tokens.dispose();
     const event = events.data.data.find((e) => e.type === 'quote.accepted');
-    assert.equal(event?.request_id, accepted.requestId);
+    assert.equal(event?.caller_request_id, accepted.requestId);
     assert.equal(event?.session_id, sessionId);
   });
 
