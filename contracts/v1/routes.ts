@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { Account, AccountUpdate } from './account.ts';
 import { AccountId } from './common.ts';
 import { ERROR_CODE_TABLE, type ErrorCode } from './errors.ts';
-import { EventPage } from './events.ts';
+import { EVENT_FEED_SCOPES, EVENT_READ_SCOPES, EventPage } from './events.ts';
 import { OnboardingApplication, OnboardingId, OnboardingPatch } from './onboarding.ts';
 import { Quote, QuoteAccept, QuoteDecline, QuoteId } from './quote.ts';
 import { CountryList, CurrencyList } from './reference.ts';
@@ -55,11 +55,16 @@ export interface RouteResponse {
   readonly cacheControl?: string;
 }
 
-/** Who may call: no token at all, or a widget token with these scopes (none: any valid token). */
+/**
+ * Who may call: no token at all, or a widget token with every scope of `scopes` (none: any valid
+ * token) and, when `anyScope` is given, at least one of those.
+ */
 export type RouteAuth =
   | false
   | {
       readonly scopes: readonly Scope[];
+      /** At least one of these: a route whose answer each of them reads a part of. */
+      readonly anyScope?: readonly Scope[];
       /** Only when the token's account is linked to its partner; otherwise everything is `404`. */
       readonly linkedAccount: boolean;
     };
@@ -114,6 +119,16 @@ const resource = (
 /** A `PATCH`: a JSON body, run once per `Idempotency-Key`, only against the version read. */
 const patch = (schema: z.ZodMiniType) =>
   ({ body: { kind: 'json', schema }, idempotent: true, ifMatch: 'required' }) as const;
+
+/** `quote.accepted` and `quote.declined` need `quote:read`, …: the feed's rule in words. */
+function eventScopesLine(): string {
+  const byScope = new Map<Scope, string[]>();
+  for (const [type, scope] of Object.entries(EVENT_READ_SCOPES))
+    byScope.set(scope, [...(byScope.get(scope) ?? []), `\`${type}\``]);
+  return [...byScope]
+    .map(([scope, types]) => `${types.join(' and ')} need${types.length > 1 ? '' : 's'} \`${scope}\``)
+    .join('; ');
+}
 
 /** Accepting and declining differ only in the verb, the body and the event written. */
 function quoteDecision<Verb extends 'accept' | 'decline'>(
@@ -291,9 +306,8 @@ export const CORE_API_ROUTES = {
     path: '/v1/events',
     tag: 'events',
     summary: 'Read the event feed',
-    description:
-      "The partner's domain events (`quote.accepted`, `quote.declined`, `onboarding.submitted`, `account.updated`), oldest first, cursor-paginated; a widget token reads those of its own account. Any valid token of the partner.",
-    auth: ANY_TOKEN,
+    description: `The partner's domain events, oldest first, cursor-paginated; a widget token reads those of its own account, and only the types whose resource its scopes can read: ${eventScopesLine()}. A token with none of these scopes is \`403 insufficient_scope\`.`,
+    auth: { scopes: [], anyScope: EVENT_FEED_SCOPES, linkedAccount: false },
     query: {
       after: {
         schema: eventsAfter,
@@ -419,7 +433,8 @@ export function routeErrorCodes(route: CoreApiRoute): ErrorCode[] {
     'service_unavailable',
     ...route.errors,
   ]);
-  if (route.auth.scopes.length > 0) codes.add('insufficient_scope');
+  if (route.auth.scopes.length > 0 || (route.auth.anyScope?.length ?? 0) > 0)
+    codes.add('insufficient_scope');
   if (route.idempotent) {
     codes.add('idempotency_key_required');
     codes.add('idempotency_key_reused');

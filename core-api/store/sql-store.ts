@@ -10,6 +10,7 @@ import type {
   CoreRepo,
   CoreStore,
   DomainEvent,
+  DomainEventType,
   IdempotencyRecord,
   NewDomainEvent,
 } from './types.ts';
@@ -76,8 +77,9 @@ export class SqlCoreRepo implements CoreRepo {
     after: number,
     limit: number,
     accountId?: string,
+    types?: readonly DomainEventType[],
   ): Promise<DomainEvent[]> {
-    return events.listEvents(this.db, partnerId, after, limit, accountId);
+    return events.listEvents(this.db, partnerId, after, limit, accountId, types);
   }
 
   getIdempotency(partnerId: string, key: string): Promise<IdempotencyRecord | null> {

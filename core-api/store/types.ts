@@ -1,4 +1,10 @@
-import type { Account, DomainEvent, OnboardingApplication, Quote } from '../../contracts/index.ts';
+import type {
+  Account,
+  DomainEvent,
+  DomainEventType,
+  OnboardingApplication,
+  Quote,
+} from '../../contracts/index.ts';
 
 /**
  * The core API's storage. Resources are kept in their contracts/ v1 shapes (ISO timestamps as
@@ -41,12 +47,16 @@ export interface CoreRepo {
   updateOnboarding(application: OnboardingApplication): Promise<void>;
 
   appendEvent(event: NewDomainEvent): Promise<DomainEvent>;
-  /** The partner's events after `cursor`, oldest first; only one account's when `accountId` is given. */
+  /**
+   * The partner's events after `cursor`, oldest first; only one account's when `accountId` is
+   * given, and only of `types` when those are given.
+   */
   listEvents(
     partnerId: string,
     after: number,
     limit: number,
     accountId?: string,
+    types?: readonly DomainEventType[],
   ): Promise<DomainEvent[]>;
 
   getIdempotency(partnerId: string, key: string): Promise<IdempotencyRecord | null>;
