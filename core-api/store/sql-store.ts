@@ -62,6 +62,9 @@ export class SqlCoreRepo implements CoreRepo {
   findOpenOnboarding(accountId: string): Promise<OnboardingApplication | null> {
     return onboarding.findOpenOnboarding(this.db, accountId);
   }
+  findSubmittedOnboarding(accountId: string): Promise<OnboardingApplication | null> {
+    return onboarding.findSubmittedOnboarding(this.db, accountId);
+  }
   insertOnboarding(application: OnboardingApplication): Promise<void> {
     return onboarding.insertOnboarding(this.db, application);
   }

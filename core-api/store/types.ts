@@ -43,6 +43,8 @@ export interface CoreRepo {
   getOnboarding(id: string, opts?: { forUpdate?: boolean }): Promise<OnboardingApplication | null>;
   /** The account's application that is still in progress, if any (start resumes it). */
   findOpenOnboarding(accountId: string): Promise<OnboardingApplication | null>;
+  /** The account's latest submitted application, if any: the one that onboarded it. */
+  findSubmittedOnboarding(accountId: string): Promise<OnboardingApplication | null>;
   insertOnboarding(application: OnboardingApplication): Promise<void>;
   updateOnboarding(application: OnboardingApplication): Promise<void>;
 

@@ -363,6 +363,12 @@ export function coreStoreSuite(name: string, open: () => Promise<CoreStore>): vo
         assert.deepEqual(await store.findOpenOnboarding(minimal.id), next);
       });
 
+      it('finds the account’s submitted application apart from the open one, and only that account’s', async () => {
+        const submitted = await store.getOnboarding(application.id);
+        assert.deepEqual(await store.findSubmittedOnboarding(minimal.id), submitted);
+        assert.equal(await store.findSubmittedOnboarding(full.id), null);
+      });
+
       it('refuses a stale update and an unknown application; null for an unknown id', async () => {
         await assert.rejects(
           store.updateOnboarding({ ...application, version: 2 }),

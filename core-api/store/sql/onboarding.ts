@@ -87,6 +87,19 @@ export async function findOpenOnboarding(
   return rows[0] ? toOnboarding(rows[0]) : null;
 }
 
+export async function findSubmittedOnboarding(
+  db: Db,
+  accountId: string,
+): Promise<OnboardingApplication | null> {
+  const rows = await db.query<OnboardingRow>(
+    `SELECT ${ONBOARDING_COLUMNS} FROM onboarding_applications
+     WHERE account_id = $1 AND status = 'submitted'
+     ORDER BY submitted_at DESC, id LIMIT 1`,
+    [accountId],
+  );
+  return rows[0] ? toOnboarding(rows[0]) : null;
+}
+
 export async function insertOnboarding(db: Db, o: OnboardingApplication): Promise<void> {
   await db.query(
     `INSERT INTO onboarding_applications (${ONBOARDING_COLUMNS})
