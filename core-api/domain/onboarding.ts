@@ -109,9 +109,8 @@ export async function ownApplication(
   id: string,
   forUpdate = false,
 ): Promise<OnboardingApplication> {
-  const application = await repo.getOnboarding(id, { forUpdate });
-  if (!application || application.account_id !== actor.accountId)
-    throw new TesseraError('not_found', `No onboarding application ${id}.`);
+  const application = await repo.getOnboarding(id, { forUpdate, accountId: actor.accountId });
+  if (!application) throw new TesseraError('not_found', `No onboarding application ${id}.`);
   return application;
 }
 

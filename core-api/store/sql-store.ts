@@ -46,7 +46,7 @@ export class SqlCoreRepo implements CoreRepo {
     return accounts.updateAccount(this.db, account);
   }
 
-  getQuote(id: string, opts?: { forUpdate?: boolean }): Promise<Quote | null> {
+  getQuote(id: string, opts?: { forUpdate?: boolean; accountId?: string }): Promise<Quote | null> {
     return quotes.getQuote(this.db, id, opts);
   }
   insertQuote(quote: Quote): Promise<void> {
@@ -56,7 +56,10 @@ export class SqlCoreRepo implements CoreRepo {
     return quotes.updateQuote(this.db, quote);
   }
 
-  getOnboarding(id: string, opts?: { forUpdate?: boolean }): Promise<OnboardingApplication | null> {
+  getOnboarding(
+    id: string,
+    opts?: { forUpdate?: boolean; accountId?: string },
+  ): Promise<OnboardingApplication | null> {
     return onboarding.getOnboarding(this.db, id, opts);
   }
   findOpenOnboarding(accountId: string): Promise<OnboardingApplication | null> {

@@ -36,11 +36,19 @@ export interface CoreRepo {
   /** Replaces the row; the caller has bumped `version`. */
   updateAccount(account: Account): Promise<void>;
 
-  getQuote(id: string, opts?: { forUpdate?: boolean }): Promise<Quote | null>;
+  /**
+   * With `accountId`, only that account's: another account's row misses in SQL the way an unknown
+   * id does, so the two `404`s do the same work.
+   */
+  getQuote(id: string, opts?: { forUpdate?: boolean; accountId?: string }): Promise<Quote | null>;
   insertQuote(quote: Quote): Promise<void>;
   updateQuote(quote: Quote): Promise<void>;
 
-  getOnboarding(id: string, opts?: { forUpdate?: boolean }): Promise<OnboardingApplication | null>;
+  /** With `accountId`, only that account's, as `getQuote`. */
+  getOnboarding(
+    id: string,
+    opts?: { forUpdate?: boolean; accountId?: string },
+  ): Promise<OnboardingApplication | null>;
   /** The account's application that is still in progress, if any (start resumes it). */
   findOpenOnboarding(accountId: string): Promise<OnboardingApplication | null>;
   /** The account's latest submitted application, if any: the one that onboarded it. */

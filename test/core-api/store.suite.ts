@@ -313,6 +313,21 @@ export function coreStoreSuite(name: string, open: () => Promise<CoreStore>): vo
         );
         assert.equal(await store.getQuote(quoteId()), null);
       });
+
+      it('answers a quote asked for with its account, and null for another account as for an unknown id', async () => {
+        assert.deepEqual(
+          await store.getQuote(big.id, { accountId: full.id }),
+          await store.getQuote(big.id),
+        );
+        assert.equal(await store.getQuote(big.id, { accountId: minimal.id }), null);
+        assert.equal(await store.getQuote(quoteId(), { accountId: full.id }), null);
+        await store.transaction(async (repo) => {
+          assert.equal(
+            await repo.getQuote(big.id, { accountId: minimal.id, forUpdate: true }),
+            null,
+          );
+        });
+      });
     });
 
     describe('onboarding', () => {
@@ -331,6 +346,14 @@ export function coreStoreSuite(name: string, open: () => Promise<CoreStore>): vo
       it('finds the account’s open application, and only that account’s', async () => {
         assert.deepEqual(await store.findOpenOnboarding(minimal.id), application);
         assert.equal(await store.findOpenOnboarding(full.id), null);
+      });
+
+      it('answers an application asked for with its account, and null for another account', async () => {
+        assert.deepEqual(
+          await store.getOnboarding(application.id, { accountId: minimal.id }),
+          application,
+        );
+        assert.equal(await store.getOnboarding(application.id, { accountId: full.id }), null);
       });
 
       it('refuses a second application in progress for the same account', async () => {

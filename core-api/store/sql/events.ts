@@ -86,7 +86,12 @@ export async function listEvents(
   if (types?.length === 0) return [];
   // The type filter is in SQL so a page is full whatever the token may not read.
   const typed = types === undefined ? '' : ' AND type = ANY($4::text[])';
-  const params: unknown[] = [partnerId, cursor, count, ...(types === undefined ? [] : [[...types]])];
+  const params: unknown[] = [
+    partnerId,
+    cursor,
+    count,
+    ...(types === undefined ? [] : [[...types]]),
+  ];
   // Two statements rather than `$n IS NULL OR …`, so each always uses its index.
   const rows =
     accountId === undefined
