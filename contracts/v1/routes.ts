@@ -126,7 +126,9 @@ function eventScopesLine(): string {
   for (const [type, scope] of Object.entries(EVENT_READ_SCOPES))
     byScope.set(scope, [...(byScope.get(scope) ?? []), `\`${type}\``]);
   return [...byScope]
-    .map(([scope, types]) => `${types.join(' and ')} need${types.length > 1 ? '' : 's'} \`${scope}\``)
+    .map(
+      ([scope, types]) => `${types.join(' and ')} need${types.length > 1 ? '' : 's'} \`${scope}\``,
+    )
     .join('; ');
 }
 
@@ -178,7 +180,7 @@ export const CORE_API_ROUTES = {
     tag: 'onboarding',
     summary: "Start or resume the token subject's onboarding",
     description:
-      'Answers the application in progress for the token’s account (`200`), or starts one (`201`). Takes no body (or `{}`).',
+      'Answers the application in progress for the token’s account (`200`), or starts one (`201`). Onboarding happens once: an account a submitted application onboarded gets that application (`200`, read-only), never a fresh one; later changes need `account:write` and `If-Match` on `PATCH /v1/accounts/{id}`. Takes no body (or `{}`).',
     auth: own('onboarding:write'),
     body: { kind: 'empty' },
     idempotent: true,
@@ -224,7 +226,7 @@ export const CORE_API_ROUTES = {
     tag: 'onboarding',
     summary: 'Submit an onboarding application',
     description:
-      'Validates every step, marks the application `submitted`, carries its values into the account and writes `onboarding.submitted` and `account.updated` events. Missing or invalid steps: `422 onboarding_incomplete` with `details.fields`. Takes no body (or `{}`).',
+      'Validates every step, marks the application `submitted`, carries its values into the account and writes `onboarding.submitted` and `account.updated` events. Only the account’s first onboarding writes it: another application of an onboarded account is `409 onboarding_submitted`. The company’s tax id is checked against the billing country, as account updates check it. Missing or invalid steps: `422 onboarding_incomplete` with `details.fields`. Takes no body (or `{}`).',
     auth: own('onboarding:write'),
     params: { id: onboardingId },
     body: { kind: 'empty' },
@@ -253,7 +255,7 @@ export const CORE_API_ROUTES = {
     tag: 'accounts',
     summary: 'Update the account',
     description:
-      'Changes the fields sent; writes an `account.updated` event. Country, region, currency and tax id are checked against the reference data.',
+      'Changes the fields sent; writes an `account.updated` event. Country, region, currency and tax id are checked against the reference data; the tax id against the billing address’s country.',
     auth: own('account:write'),
     params: { id: accountId },
     ...patch(AccountUpdate),
