@@ -100,9 +100,7 @@ const unstorable = (text: string) =>
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The first key or string in a JSON value that is refused, with its dotted path, if any. */
-function refusedField(
-  value: unknown,
-): { path: string; code: string; message: string } | undefined {
+function refusedField(value: unknown): { path: string; code: string; message: string } | undefined {
   // Iterative: a 16 KiB body nests thousands of levels deep.
   const pending: [unknown, string][] = [[value, '']];
   for (let next = pending.pop(); next; next = pending.pop()) {
