@@ -513,7 +513,8 @@ export function contractSuite(ctx: () => ContractContext): void {
       const none = SCOPES.filter((scope) => !EVENT_FEED_SCOPES.includes(scope));
       const reply = await call('GET', '/v1/events?after=0', { auth: none });
       const error = expectError(reply, 'insufficient_scope');
-      const named = String(error.details?.required_scope ?? '').split(' ');
+      const required = error.details?.required_scope;
+      const named = typeof required === 'string' ? required.split(' ') : [];
       for (const scope of EVENT_FEED_SCOPES)
         assert.ok(named.includes(scope), `details.required_scope names ${scope}: ${show(reply)}`);
       assert.match(reply.headers.get('www-authenticate') ?? '', /insufficient_scope/);

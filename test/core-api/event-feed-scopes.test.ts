@@ -83,10 +83,10 @@ describe('event feed scopes: a token reads only events about resources its scope
       const expected = [...all].filter((type) => EVENT_READ_SCOPES[type] === scope);
       assert.deepEqual([...(await feedTypes([scope]))].sort(), expected.sort(), scope);
     }
-    assert.deepEqual(
-      [...(await feedTypes(['account:read', 'onboarding:read']))].sort(),
-      ['account.updated', 'onboarding.submitted'],
-    );
+    assert.deepEqual([...(await feedTypes(['account:read', 'onboarding:read']))].sort(), [
+      'account.updated',
+      'onboarding.submitted',
+    ]);
   });
 
   it('refuses a token with no read scope with 403 insufficient_scope naming the scopes that read the feed', async () => {
@@ -96,10 +96,11 @@ describe('event feed scopes: a token reads only events about resources its scope
       });
       assert.equal(reply.status, 403, `${scopes.join(' ')}: ${JSON.stringify(reply.body)}`);
       assert.equal(reply.body.error.code, 'insufficient_scope');
-      assert.deepEqual(
-        String(reply.body.error.details.required_scope).split(' ').sort(),
-        ['account:read', 'onboarding:read', 'quote:read'],
-      );
+      assert.deepEqual(String(reply.body.error.details.required_scope).split(' ').sort(), [
+        'account:read',
+        'onboarding:read',
+        'quote:read',
+      ]);
       assert.match(reply.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
     }
   });

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import {
-  DEMO_BILLING,
-  DEMO_COMPANY,
-  DEMO_CONTACT,
-} from '../../contracts/fixtures/demo.ts';
+import { DEMO_BILLING, DEMO_COMPANY, DEMO_CONTACT } from '../../contracts/fixtures/demo.ts';
 import type { OnboardingDraft } from '../../contracts/index.ts';
 import type { TestStack } from './helpers.ts';
 

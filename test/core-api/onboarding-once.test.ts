@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_BILLING, DEMO_COMPANY } from '../../contracts/fixtures/demo.ts';
-import { OnboardingApplication } from '../../contracts/index.ts';
+import { Account, OnboardingApplication } from '../../contracts/index.ts';
 import { seedDemo } from '../../core-api/seed.ts';
 import { fillAndSubmit, idempotencyKey } from './flows.ts';
 import { startTestStack, type TestStack } from './helpers.ts';
@@ -18,9 +18,9 @@ async function fresh() {
   return seedDemo(stack.api.store, { partnerId: stack.partner.id });
 }
 
-async function account(accountId: string) {
+async function account(accountId: string): Promise<Account> {
   const token = await stack.token(['account:read'], { subject: accountId });
-  return (await stack.call('GET', `/v1/accounts/${accountId}`, { token })).body;
+  return Account.parse((await stack.call('GET', `/v1/accounts/${accountId}`, { token })).body);
 }
 
 async function patchAccount(accountId: string, body: unknown) {
