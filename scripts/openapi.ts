@@ -330,14 +330,22 @@ function operation(route: CoreApiRoute): JsonObject {
   if (route.auth !== false && route.auth.scopes.length > 1)
     throw new Error(`${route.id}: x-required-scope names one scope; the table gives several`);
   const scopes = scope ? [scope] : [];
+  const anyScope = route.auth === false ? [] : (route.auth.anyScope ?? []);
+  // OpenAPI lists alternatives as separate requirements: any one of them is enough.
   const security: Json[] =
-    route.auth === false ? [] : [{ BearerToken: scopes }, { DPoPToken: scopes }];
+    route.auth === false
+      ? []
+      : anyScope.length > 0
+        ? anyScope.flatMap((one): Json[] => [{ BearerToken: [one] }, { DPoPToken: [one] }])
+        : [{ BearerToken: scopes }, { DPoPToken: scopes }];
   const scopeLine =
     route.auth === false
       ? 'No token.'
-      : scope === undefined
-        ? 'Any valid token of the partner.'
-        : `Scope: \`${scope}\`.`;
+      : anyScope.length > 0
+        ? `Scope: one of ${anyScope.map((one) => `\`${one}\``).join(', ')}.`
+        : scope === undefined
+          ? 'Any valid token of the partner.'
+          : `Scope: \`${scope}\`.`;
 
   return {
     operationId: route.id,
@@ -345,6 +353,7 @@ function operation(route: CoreApiRoute): JsonObject {
     summary: route.summary,
     description: `${route.description}\n\n${scopeLine}`,
     ...(scope ? { 'x-required-scope': scope } : {}),
+    ...(anyScope.length > 0 ? { 'x-any-scope': [...anyScope] } : {}),
     security,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body

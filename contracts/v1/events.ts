@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { AccountId, PartnerId, Timestamp } from './common.ts';
+import type { Scope } from './scopes.ts';
 
 export const DOMAIN_EVENT_TYPES = [
   'quote.accepted',
@@ -9,6 +10,27 @@ export const DOMAIN_EVENT_TYPES = [
 ] as const;
 export const DomainEventType = z.enum(DOMAIN_EVENT_TYPES);
 export type DomainEventType = z.infer<typeof DomainEventType>;
+
+/**
+ * The scope that reads the resource each event type carries. An event holds the whole resource,
+ * so a widget token sees an event only when it could read that resource itself: the feed, its
+ * route in the route table, the docs and the contract suite all read this table.
+ */
+export const EVENT_READ_SCOPES = {
+  'quote.accepted': 'quote:read',
+  'quote.declined': 'quote:read',
+  'onboarding.submitted': 'onboarding:read',
+  'account.updated': 'account:read',
+} as const satisfies Record<DomainEventType, Scope>;
+
+/** The scopes that read at least one event type: a token needs one of them for the feed. */
+export const EVENT_FEED_SCOPES: readonly Scope[] = [...new Set(Object.values(EVENT_READ_SCOPES))];
+
+/** The event types a token holding `scopes` may read, in catalogue order. */
+export function readableEventTypes(scopes: Iterable<string>): DomainEventType[] {
+  const held = new Set(scopes);
+  return DOMAIN_EVENT_TYPES.filter((type) => held.has(EVENT_READ_SCOPES[type]));
+}
 
 /** A state change as the partner learns of it: written beside the change in one transaction (the outbox). */
 export const DomainEvent = z.object({

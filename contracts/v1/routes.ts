@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { Account, AccountUpdate } from './account.ts';
 import { AccountId } from './common.ts';
 import { ERROR_CODE_TABLE, type ErrorCode } from './errors.ts';
-import { EventPage } from './events.ts';
+import { EVENT_FEED_SCOPES, EVENT_READ_SCOPES, EventPage } from './events.ts';
 import { OnboardingApplication, OnboardingId, OnboardingPatch } from './onboarding.ts';
 import { Quote, QuoteAccept, QuoteDecline, QuoteId } from './quote.ts';
 import { CountryList, CurrencyList } from './reference.ts';
@@ -55,11 +55,16 @@ export interface RouteResponse {
   readonly cacheControl?: string;
 }
 
-/** Who may call: no token at all, or a widget token with these scopes (none: any valid token). */
+/**
+ * Who may call: no token at all, or a widget token with every scope of `scopes` (none: any valid
+ * token) and, when `anyScope` is given, at least one of those.
+ */
 export type RouteAuth =
   | false
   | {
       readonly scopes: readonly Scope[];
+      /** At least one of these: a route whose answer each of them reads a part of. */
+      readonly anyScope?: readonly Scope[];
       /** Only when the token's account is linked to its partner; otherwise everything is `404`. */
       readonly linkedAccount: boolean;
     };
@@ -115,6 +120,18 @@ const resource = (
 const patch = (schema: z.ZodMiniType) =>
   ({ body: { kind: 'json', schema }, idempotent: true, ifMatch: 'required' }) as const;
 
+/** `quote.accepted` and `quote.declined` need `quote:read`, …: the feed's rule in words. */
+function eventScopesLine(): string {
+  const byScope = new Map<Scope, string[]>();
+  for (const [type, scope] of Object.entries(EVENT_READ_SCOPES))
+    byScope.set(scope, [...(byScope.get(scope) ?? []), `\`${type}\``]);
+  return [...byScope]
+    .map(
+      ([scope, types]) => `${types.join(' and ')} need${types.length > 1 ? '' : 's'} \`${scope}\``,
+    )
+    .join('; ');
+}
+
 /** Accepting and declining differ only in the verb, the body and the event written. */
 function quoteDecision<Verb extends 'accept' | 'decline'>(
   verb: Verb,
@@ -163,7 +180,7 @@ export const CORE_API_ROUTES = {
     tag: 'onboarding',
     summary: "Start or resume the token subject's onboarding",
     description:
-      'Answers the application in progress for the token’s account (`200`), or starts one (`201`). Takes no body (or `{}`).',
+      'Answers the application in progress for the token’s account (`200`), or starts one (`201`). Onboarding happens once: an account a submitted application onboarded gets that application (`200`, read-only), never a fresh one; later changes need `account:write` and `If-Match` on `PATCH /v1/accounts/{id}`. Takes no body (or `{}`).',
     auth: own('onboarding:write'),
     body: { kind: 'empty' },
     idempotent: true,
@@ -209,7 +226,7 @@ export const CORE_API_ROUTES = {
     tag: 'onboarding',
     summary: 'Submit an onboarding application',
     description:
-      'Validates every step, marks the application `submitted`, carries its values into the account and writes `onboarding.submitted` and `account.updated` events. Missing or invalid steps: `422 onboarding_incomplete` with `details.fields`. Takes no body (or `{}`).',
+      'Validates every step, marks the application `submitted`, carries its values into the account and writes `onboarding.submitted` and `account.updated` events. Only the account’s first onboarding writes it: another application of an onboarded account is `409 onboarding_submitted`. The company’s tax id is checked against the billing country, as account updates check it. Missing or invalid steps: `422 onboarding_incomplete` with `details.fields`. Takes no body (or `{}`).',
     auth: own('onboarding:write'),
     params: { id: onboardingId },
     body: { kind: 'empty' },
@@ -238,7 +255,7 @@ export const CORE_API_ROUTES = {
     tag: 'accounts',
     summary: 'Update the account',
     description:
-      'Changes the fields sent; writes an `account.updated` event. Country, region, currency and tax id are checked against the reference data.',
+      'Changes the fields sent; writes an `account.updated` event. Country, region, currency and tax id are checked against the reference data; the tax id against the billing address’s country.',
     auth: own('account:write'),
     params: { id: accountId },
     ...patch(AccountUpdate),
@@ -291,9 +308,8 @@ export const CORE_API_ROUTES = {
     path: '/v1/events',
     tag: 'events',
     summary: 'Read the event feed',
-    description:
-      "The partner's domain events (`quote.accepted`, `quote.declined`, `onboarding.submitted`, `account.updated`), oldest first, cursor-paginated; a widget token reads those of its own account. Any valid token of the partner.",
-    auth: ANY_TOKEN,
+    description: `The partner's domain events, oldest first, cursor-paginated; a widget token reads those of its own account, and only the types whose resource its scopes can read: ${eventScopesLine()}. A token with none of these scopes is \`403 insufficient_scope\`.`,
+    auth: { scopes: [], anyScope: EVENT_FEED_SCOPES, linkedAccount: false },
     query: {
       after: {
         schema: eventsAfter,
@@ -419,7 +435,8 @@ export function routeErrorCodes(route: CoreApiRoute): ErrorCode[] {
     'service_unavailable',
     ...route.errors,
   ]);
-  if (route.auth.scopes.length > 0) codes.add('insufficient_scope');
+  if (route.auth.scopes.length > 0 || (route.auth.anyScope?.length ?? 0) > 0)
+    codes.add('insufficient_scope');
   if (route.idempotent) {
     codes.add('idempotency_key_required');
     codes.add('idempotency_key_reused');

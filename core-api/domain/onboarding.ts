@@ -35,11 +35,24 @@ const DRAFT_SCHEMAS = {
   review: z.partial(z.strictObject(ReviewStep.shape)),
 } as const;
 
-/** Cross-field and reference-data rules of one step, on whatever values it has so far. */
+/**
+ * The country the company's tax id is checked against: the billing step's, where the account's
+ * tax id belongs (`taxIdIssues`); until a billing country is saved, the company's, which the
+ * billing step starts from.
+ */
+function taxCountry(draft: OnboardingDraft, company: { country?: string }): string | undefined {
+  return draft.billing?.address?.country ?? company.country;
+}
+
+/**
+ * Cross-field and reference-data rules of one step, on whatever values it has so far; `draft` is
+ * the whole application, for the rules that span steps.
+ */
 function stepRuleIssues(
   step: OnboardingStep,
   values: Record<string, unknown>,
   prefix: string,
+  draft: OnboardingDraft,
 ): FieldIssue[] {
   if (step === 'company') {
     const { country, region, tax_id } = values as {
@@ -49,7 +62,7 @@ function stepRuleIssues(
     };
     return [
       ...addressIssues({ country, region }, prefix),
-      ...taxIdIssues(country, tax_id, `${prefix}.tax_id`),
+      ...taxIdIssues(taxCountry(draft, { country }), tax_id, `${prefix}.tax_id`),
     ];
   }
   if (step === 'billing') {
@@ -68,6 +81,7 @@ function stepRuleIssues(
 function stepIssues(
   step: OnboardingStep,
   values: Record<string, unknown> | undefined,
+  draft: OnboardingDraft,
 ): FieldIssue[] {
   const parsed = STEP_SCHEMAS[step].safeParse(values ?? {});
   const schemaIssues = parsed.success
@@ -76,7 +90,7 @@ function stepIssues(
         ...issue,
         path: issue.path ? `${step}.${issue.path}` : step,
       }));
-  return [...schemaIssues, ...stepRuleIssues(step, values ?? {}, step)];
+  return [...schemaIssues, ...stepRuleIssues(step, values ?? {}, step, draft)];
 }
 
 function withSteps(application: Omit<OnboardingApplication, 'steps'>): OnboardingApplication {
@@ -84,7 +98,7 @@ function withSteps(application: Omit<OnboardingApplication, 'steps'>): Onboardin
     ...application,
     steps: ONBOARDING_STEPS.map((id) => ({
       id,
-      complete: stepIssues(id, application.values[id]).length === 0,
+      complete: stepIssues(id, application.values[id], application.values).length === 0,
     })),
   });
 }
@@ -95,19 +109,24 @@ export async function ownApplication(
   id: string,
   forUpdate = false,
 ): Promise<OnboardingApplication> {
-  const application = await repo.getOnboarding(id, { forUpdate });
-  if (!application || application.account_id !== actor.accountId)
-    throw new TesseraError('not_found', `No onboarding application ${id}.`);
+  const application = await repo.getOnboarding(id, { forUpdate, accountId: actor.accountId });
+  if (!application) throw new TesseraError('not_found', `No onboarding application ${id}.`);
   return application;
 }
 
-/** Starts an application for the token's account, or resumes the one in progress. */
+/**
+ * Starts an application for the token's account, or resumes the one in progress. Onboarding
+ * happens once: an account onboarded by a submitted application gets that application back, read
+ * only, and is changed from then on through the account itself (`account:write`, `If-Match`).
+ */
 export async function startOnboarding(
   repo: CoreRepo,
   actor: Actor,
 ): Promise<{ application: OnboardingApplication; created: boolean }> {
   // The account row lock serialises concurrent starts: one application in progress per account.
   await ownAccount(repo, actor, actor.accountId, true);
+  const submitted = await repo.findSubmittedOnboarding(actor.accountId);
+  if (submitted) return { application: submitted, created: false };
   const open = await repo.findOpenOnboarding(actor.accountId);
   if (open) return { application: open, created: false };
   const application = withSteps({
@@ -154,7 +173,7 @@ export async function saveDraft(
     string,
     unknown
   >;
-  const ruleIssues = stepRuleIssues(patch.step, merged, 'values').filter((issue) =>
+  const ruleIssues = stepRuleIssues(patch.step, merged, 'values', current.values).filter((issue) =>
     Object.keys(parsed.data).some((field) => issue.path.startsWith(`values.${field}`)),
   );
   if (ruleIssues.length > 0) throw invalid(ruleIssues);
@@ -180,7 +199,19 @@ export async function submitOnboarding(
   const current = await ownApplication(repo, actor, id, true);
   assertEditable(current);
   checkVersion(current.version, ifMatch);
-  const issues = ONBOARDING_STEPS.flatMap((step) => stepIssues(step, current.values[step]));
+  const account = await ownAccount(repo, actor, current.account_id, true);
+  // Only the account's first onboarding writes it: an application left open from before could
+  // otherwise overwrite the account without `account:write` or its version.
+  const onboarded = await repo.findSubmittedOnboarding(current.account_id);
+  if (onboarded)
+    throw new TesseraError(
+      'onboarding_submitted',
+      `Account ${current.account_id} was onboarded by application ${onboarded.id} on ${onboarded.submitted_at}; change it through the account.`,
+      { submitted_application: onboarded.id },
+    );
+  const issues = ONBOARDING_STEPS.flatMap((step) =>
+    stepIssues(step, current.values[step], current.values),
+  );
   if (issues.length > 0) {
     throw new TesseraError(
       'onboarding_incomplete',
@@ -202,7 +233,6 @@ export async function submitOnboarding(
   });
   await repo.updateOnboarding(submitted);
 
-  const account = await ownAccount(repo, actor, current.account_id, true);
   const updated = Account.parse({
     ...account,
     legal_name: company.legal_name,

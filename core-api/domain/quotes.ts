@@ -16,9 +16,9 @@ export async function ownQuote(
   id: string,
   forUpdate = false,
 ): Promise<Quote> {
-  const quote = await repo.getQuote(id, { forUpdate });
-  if (!quote || quote.account_id !== actor.accountId)
-    throw new TesseraError('not_found', `No quote ${id}.`);
+  // Filtered by account in the query: another account's quote and an unknown id miss alike.
+  const quote = await repo.getQuote(id, { forUpdate, accountId: actor.accountId });
+  if (!quote) throw new TesseraError('not_found', `No quote ${id}.`);
   return quote;
 }
 

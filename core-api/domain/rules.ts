@@ -37,15 +37,28 @@ export function addressIssues(
   return issues;
 }
 
+/**
+ * The one rule for an account's tax id: it belongs to the country the account is billed in. The
+ * account keeps no other country, and its invoices carry the tax id beside the billing address,
+ * so the two must agree whichever path sets them: an account update, an onboarding submission (the
+ * company's tax id against the billing step's country) or a draft of the company step.
+ */
 export function taxIdIssues(
-  country: string | undefined,
+  billingCountry: string | undefined,
   taxId: string | undefined,
   path: string,
 ): FieldIssue[] {
-  if (country === undefined || taxId === undefined || !countryByCode(country)) return [];
-  return validateTaxId(country, taxId)
+  if (billingCountry === undefined || taxId === undefined || !countryByCode(billingCountry))
+    return [];
+  return validateTaxId(billingCountry, taxId)
     ? []
-    : [{ path, code: 'invalid_tax_id', message: `not a valid tax id for ${country}` }];
+    : [
+        {
+          path,
+          code: 'invalid_tax_id',
+          message: `not a valid tax id for ${billingCountry}, the billing country`,
+        },
+      ];
 }
 
 export function currencyIssues(currency: string | undefined, path: string): FieldIssue[] {

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { every } from 'hono/combine';
 import { TesseraError, isHeaderId, type Scope } from '../../contracts/index.ts';
 import { applyRateLimit } from '../../service-kit/http/instrument.ts';
-import { requireToken } from '../../verify/index.ts';
+import { requireToken, wwwAuthenticate } from '../../verify/index.ts';
 import type { CoreAppDeps, CoreEnv } from './context.ts';
 import { simulate } from './simulate.ts';
 
@@ -38,10 +38,35 @@ export function accessGuard(deps: CoreAppDeps) {
     applyRateLimit(c, rate, `Rate limit of ${deps.subjectRateLimit.per_second}/s per customer`);
     await next();
   };
-  return (scopes: readonly Scope[], linkedAccount: boolean): MiddlewareHandler<CoreEnv> =>
+  return (
+    scopes: readonly Scope[],
+    linkedAccount: boolean,
+    anyScope: readonly Scope[] = [],
+  ): MiddlewareHandler<CoreEnv> =>
     every(
       requireToken(deps.verifier, ...scopes),
+      ...(anyScope.length > 0 ? [oneScopeOf(anyScope)] : []),
       gate,
       ...(linkedAccount ? [linked] : []),
     ) as MiddlewareHandler<CoreEnv>;
+}
+
+/** Refuses a token holding none of `scopes`, as the verifier refuses one missing a scope. */
+function oneScopeOf(scopes: readonly Scope[]): MiddlewareHandler<CoreEnv> {
+  return async (c, next) => {
+    const held = c.get('token').scopes;
+    if (!scopes.some((scope) => held.has(scope))) {
+      const error = new TesseraError(
+        'insufficient_scope',
+        `The token needs one of these scopes: ${scopes.join(' ')}.`,
+        { required_scope: scopes.join(' ') },
+      );
+      const scheme = c.req.header('authorization')?.trim().split(/\s/, 1)[0]?.toLowerCase();
+      const challenge = wwwAuthenticate(error, scheme);
+      if (challenge) c.header('WWW-Authenticate', challenge);
+      c.header('Cache-Control', 'no-store');
+      throw error;
+    }
+    await next();
+  };
 }

@@ -77,6 +77,11 @@ export function mountRoutes(
       : handle;
     if (route.auth === false) app.on(route.method, route.path, handler);
     else
-      app.on(route.method, route.path, guard(route.auth.scopes, route.auth.linkedAccount), handler);
+      app.on(
+        route.method,
+        route.path,
+        guard(route.auth.scopes, route.auth.linkedAccount, route.auth.anyScope),
+        handler,
+      );
   }
 }

@@ -13,6 +13,7 @@ import type {
   CoreRepo,
   CoreStore,
   DomainEvent,
+  DomainEventType,
   IdempotencyRecord,
   NewDomainEvent,
   WebhookAttemptOutcome,
@@ -53,7 +54,7 @@ export class SqlCoreRepo implements CoreRepo {
     return accounts.updateAccount(this.db, account);
   }
 
-  getQuote(id: string, opts?: { forUpdate?: boolean }): Promise<Quote | null> {
+  getQuote(id: string, opts?: { forUpdate?: boolean; accountId?: string }): Promise<Quote | null> {
     return quotes.getQuote(this.db, id, opts);
   }
   insertQuote(quote: Quote): Promise<void> {
@@ -63,11 +64,17 @@ export class SqlCoreRepo implements CoreRepo {
     return quotes.updateQuote(this.db, quote);
   }
 
-  getOnboarding(id: string, opts?: { forUpdate?: boolean }): Promise<OnboardingApplication | null> {
+  getOnboarding(
+    id: string,
+    opts?: { forUpdate?: boolean; accountId?: string },
+  ): Promise<OnboardingApplication | null> {
     return onboarding.getOnboarding(this.db, id, opts);
   }
   findOpenOnboarding(accountId: string): Promise<OnboardingApplication | null> {
     return onboarding.findOpenOnboarding(this.db, accountId);
+  }
+  findSubmittedOnboarding(accountId: string): Promise<OnboardingApplication | null> {
+    return onboarding.findSubmittedOnboarding(this.db, accountId);
   }
   insertOnboarding(application: OnboardingApplication): Promise<void> {
     return onboarding.insertOnboarding(this.db, application);
@@ -88,8 +95,9 @@ export class SqlCoreRepo implements CoreRepo {
     after: number,
     limit: number,
     accountId?: string,
+    types?: readonly DomainEventType[],
   ): Promise<DomainEvent[]> {
-    return events.listEvents(this.db, partnerId, after, limit, accountId);
+    return events.listEvents(this.db, partnerId, after, limit, accountId, types);
   }
 
   insertWebhookEndpoint(endpoint: WebhookEndpointRow): Promise<void> {

@@ -92,23 +92,37 @@ export interface CoreRepo {
   /** Replaces the row; the caller has bumped `version`. */
   updateAccount(account: Account): Promise<void>;
 
-  getQuote(id: string, opts?: { forUpdate?: boolean }): Promise<Quote | null>;
+  /**
+   * With `accountId`, only that account's: another account's row misses in SQL the way an unknown
+   * id does, so the two `404`s do the same work.
+   */
+  getQuote(id: string, opts?: { forUpdate?: boolean; accountId?: string }): Promise<Quote | null>;
   insertQuote(quote: Quote): Promise<void>;
   updateQuote(quote: Quote): Promise<void>;
 
-  getOnboarding(id: string, opts?: { forUpdate?: boolean }): Promise<OnboardingApplication | null>;
+  /** With `accountId`, only that account's, as `getQuote`. */
+  getOnboarding(
+    id: string,
+    opts?: { forUpdate?: boolean; accountId?: string },
+  ): Promise<OnboardingApplication | null>;
   /** The account's application that is still in progress, if any (start resumes it). */
   findOpenOnboarding(accountId: string): Promise<OnboardingApplication | null>;
+  /** The account's latest submitted application, if any: the one that onboarded it. */
+  findSubmittedOnboarding(accountId: string): Promise<OnboardingApplication | null>;
   insertOnboarding(application: OnboardingApplication): Promise<void>;
   updateOnboarding(application: OnboardingApplication): Promise<void>;
 
   appendEvent(event: NewDomainEvent): Promise<DomainEvent>;
-  /** The partner's events after `cursor`, oldest first; only one account's when `accountId` is given. */
+  /**
+   * The partner's events after `cursor`, oldest first; only one account's when `accountId` is
+   * given, and only of `types` when those are given.
+   */
   listEvents(
     partnerId: string,
     after: number,
     limit: number,
     accountId?: string,
+    types?: readonly DomainEventType[],
   ): Promise<DomainEvent[]>;
 
   /** One of the partner's events by id (a replay's starting point). */

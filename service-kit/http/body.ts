@@ -28,16 +28,10 @@ export async function readJson<S extends z.ZodMiniType>(
     if (error instanceof TesseraError) throw error;
     throw new TesseraError('invalid_json', 'The body is not valid UTF-8 JSON.');
   }
-  const badField = unstorableField(body);
-  if (badField !== undefined) {
-    throw new TesseraError('validation_failed', `Invalid field: ${badField || '(body)'}.`, {
-      fields: [
-        {
-          path: badField,
-          code: 'invalid_characters',
-          message: 'contains U+0000 or an unpaired surrogate, or starts with U+FEFF',
-        },
-      ],
+  const bad = refusedField(body);
+  if (bad !== undefined) {
+    throw new TesseraError('validation_failed', `Invalid field: ${bad.path || '(body)'}.`, {
+      fields: [bad],
     });
   }
   const parsed = checkInput(schema, body);
@@ -98,24 +92,42 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const unstorable = (text: string) =>
   text.includes('\u0000') || text.startsWith('\uFEFF') || LONE_SURROGATE.test(text);
 
-/** The dotted path of the first key or string in a JSON value that cannot be stored, if any. */
-function unstorableField(value: unknown): string | undefined {
+/**
+ * Keys that name an object's prototype machinery. A schema copying a record assigns `__proto__`
+ * as the prototype and drops it without a word; refused wherever they appear, so nothing is lost
+ * silently and nothing reaches a merge that would pollute.
+ */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first key or string in a JSON value that is refused, with its dotted path, if any. */
+function refusedField(value: unknown): { path: string; code: string; message: string } | undefined {
   // Iterative: a 16 KiB body nests thousands of levels deep.
   const pending: [unknown, string][] = [[value, '']];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [member, path] = next;
     if (typeof member === 'string') {
-      if (unstorable(member)) return path;
+      if (unstorable(member)) return { path, ...UNSTORABLE };
     } else if (typeof member === 'object' && member !== null) {
       for (const [key, child] of Object.entries(member)) {
         const childPath = path ? `${path}.${key}` : key;
-        if (unstorable(key)) return childPath;
+        if (unstorable(key)) return { path: childPath, ...UNSTORABLE };
+        if (PROTOTYPE_KEYS.has(key))
+          return {
+            path: childPath,
+            code: 'forbidden_key',
+            message: `${key} is not accepted as a key`,
+          };
         pending.push([child, childPath]);
       }
     }
   }
   return undefined;
 }
+
+const UNSTORABLE = {
+  code: 'invalid_characters',
+  message: 'contains U+0000 or an unpaired surrogate, or starts with U+FEFF',
+};
 
 function tooLarge() {
   return new TesseraError('body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, {

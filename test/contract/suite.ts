@@ -30,9 +30,12 @@
  *   (`201` is for a new application).
  * - Idempotency-Key is checked after the body is validated and after If-Match is required, so each
  *   refusal is provoked with everything else right.
- * - The event feed is read with a token of any one scope. Each event's `partner_id` is the token's
- *   `client_id` and its `account_id` the token's `sub`: a widget token must not read other
- *   customers' events. `next_cursor` is an integer to pass as `after`.
+ * - The event feed is read with a token holding a scope that reads some event type, as the
+ *   contracts' `EVENT_READ_SCOPES` gives them (`quote.*` needs `quote:read`, …); the page holds
+ *   only the types its scopes read, and a token with none of those scopes is `403
+ *   insufficient_scope`. Each event's `partner_id` is the token's `client_id` and its `account_id`
+ *   the token's `sub`: a widget token must not read other customers' events. `next_cursor` is an
+ *   integer to pass as `after`.
  * - RateLimit headers are the three `RateLimit-Limit` / `-Remaining` / `-Reset` integers the token
  *   service also sends. A `429` the suite did not ask for is waited out (`Retry-After`) and retried,
  *   so a deployment's per-customer limit does not fail the run.
@@ -58,6 +61,8 @@ import {
   CountryList,
   CurrencyList,
   ERROR_CATALOGUE,
+  EVENT_FEED_SCOPES,
+  EVENT_READ_SCOPES,
   ErrorEnvelope,
   OnboardingApplication,
   OnboardingId,
@@ -67,6 +72,7 @@ import {
   SCOPES,
   Timestamp,
   TokenResponse,
+  readableEventTypes,
   type Country,
   type ErrorCode,
   type OnboardingStep,
@@ -494,11 +500,25 @@ export function contractSuite(ctx: () => ContractContext): void {
       });
     }
 
-    it('answers reference data and the event feed to a token with any single scope', async () => {
-      for (const scope of SCOPES) {
+    it('answers reference data to a token with any single scope', async () => {
+      for (const scope of SCOPES)
         expectOk(await call('GET', '/v1/reference/countries', { auth: [scope] }), CountryList);
+    });
+
+    it('answers the event feed to a token with any one scope that reads an event type', async () => {
+      for (const scope of EVENT_FEED_SCOPES)
         expectOk(await call('GET', '/v1/events?after=0', { auth: [scope] }), EventPage);
-      }
+    });
+
+    it('refuses the event feed to a token with none of the scopes that read an event type with 403 insufficient_scope', async () => {
+      const none = SCOPES.filter((scope) => !EVENT_FEED_SCOPES.includes(scope));
+      const reply = await call('GET', '/v1/events?after=0', { auth: none });
+      const error = expectError(reply, 'insufficient_scope');
+      const required = error.details?.required_scope;
+      const named = typeof required === 'string' ? required.split(' ') : [];
+      for (const scope of EVENT_FEED_SCOPES)
+        assert.ok(named.includes(scope), `details.required_scope names ${scope}: ${show(reply)}`);
+      assert.match(reply.headers.get('www-authenticate') ?? '', /insufficient_scope/);
     });
   });
 
@@ -1247,6 +1267,7 @@ export function contractSuite(ctx: () => ContractContext): void {
         `onboarding.submitted for ${seed().onboarding_id}`,
         (candidate) =>
           candidate.type === 'onboarding.submitted' && candidate.data.id === seed().onboarding_id,
+        [EVENT_READ_SCOPES['onboarding.submitted']],
       );
       assert.equal(OnboardingApplication.parse(event.data).status, 'submitted');
       assert.equal(event.caller_request_id, `contract-${runId}-submit`);
@@ -1259,6 +1280,7 @@ export function contractSuite(ctx: () => ContractContext): void {
         (candidate) =>
           candidate.type === 'account.updated' &&
           candidate.data.legal_name === `Contract Run ${runId}`,
+        [EVENT_READ_SCOPES['account.updated']],
       );
       assert.equal(Account.parse(event.data).id, seed().account_id);
     });
@@ -1331,6 +1353,39 @@ export function contractSuite(ctx: () => ContractContext): void {
           break;
         }
         last = page.next_cursor;
+      }
+    });
+
+    it('shows a token only the event types its scopes read, and every type they read', async () => {
+      /** Every event of the feed for a token with `scopes`, following next_cursor to the end. */
+      async function everything(scopes: readonly Scope[]): Promise<DomainEvent[]> {
+        const events: DomainEvent[] = [];
+        let after = 0;
+        for (let page = 0; page < 1000; page++) {
+          const body = expectOk(
+            await call('GET', `/v1/events?after=${after}&limit=100`, { auth: scopes }),
+            EventPage,
+          );
+          if (body.data.length === 0) return events;
+          events.push(...body.data);
+          after = body.next_cursor;
+        }
+        assert.fail('the feed never ended');
+      }
+      const all = await everything(EVENT_FEED_SCOPES);
+      const caused = new Set(all.map((event) => event.type));
+      for (const type of ['quote.accepted', 'onboarding.submitted', 'account.updated'] as const)
+        assert.ok(caused.has(type), `the suite caused ${type}`);
+      for (const scope of EVENT_FEED_SCOPES) {
+        const readable = readableEventTypes([scope]);
+        const seen = await everything([scope]);
+        for (const event of seen)
+          assert.ok(readable.includes(event.type), `${scope} must not read ${event.type}`);
+        assert.deepEqual(
+          seen.map((event) => event.id),
+          all.filter((event) => readable.includes(event.type)).map((event) => event.id),
+          `${scope} reads every ${readable.join(', ')} event`,
+        );
       }
     });
 

@@ -220,7 +220,9 @@ describe('onboarding, end to end', () => {
     });
     assert.equal(readOnly.body.error.code, 'onboarding_submitted');
     const again = await stack.call('POST', '/v1/onboarding', { token, headers: key() });
-    assert.equal(again.status, 201, 'a new application starts once the last one was submitted');
+    assert.equal(again.status, 200, 'onboarding happens once: no new application');
+    assert.equal(again.body.id, application.id, 'the submitted application answers');
+    assert.equal(again.body.status, 'submitted');
   });
 });
 

@@ -319,6 +319,21 @@ export function coreStoreSuite(name: string, open: () => Promise<CoreStore>): vo
         );
         assert.equal(await store.getQuote(quoteId()), null);
       });
+
+      it('answers a quote asked for with its account, and null for another account as for an unknown id', async () => {
+        assert.deepEqual(
+          await store.getQuote(big.id, { accountId: full.id }),
+          await store.getQuote(big.id),
+        );
+        assert.equal(await store.getQuote(big.id, { accountId: minimal.id }), null);
+        assert.equal(await store.getQuote(quoteId(), { accountId: full.id }), null);
+        await store.transaction(async (repo) => {
+          assert.equal(
+            await repo.getQuote(big.id, { accountId: minimal.id, forUpdate: true }),
+            null,
+          );
+        });
+      });
     });
 
     describe('onboarding', () => {
@@ -337,6 +352,14 @@ export function coreStoreSuite(name: string, open: () => Promise<CoreStore>): vo
       it('finds the account’s open application, and only that account’s', async () => {
         assert.deepEqual(await store.findOpenOnboarding(minimal.id), application);
         assert.equal(await store.findOpenOnboarding(full.id), null);
+      });
+
+      it('answers an application asked for with its account, and null for another account', async () => {
+        assert.deepEqual(
+          await store.getOnboarding(application.id, { accountId: minimal.id }),
+          application,
+        );
+        assert.equal(await store.getOnboarding(application.id, { accountId: full.id }), null);
       });
 
       it('refuses a second application in progress for the same account', async () => {
@@ -367,6 +390,12 @@ export function coreStoreSuite(name: string, open: () => Promise<CoreStore>): vo
         const next = onboarding(minimal.id, { current_step: 'company', values: {} });
         await store.insertOnboarding(next);
         assert.deepEqual(await store.findOpenOnboarding(minimal.id), next);
+      });
+
+      it('finds the account’s submitted application apart from the open one, and only that account’s', async () => {
+        const submitted = await store.getOnboarding(application.id);
+        assert.deepEqual(await store.findSubmittedOnboarding(minimal.id), submitted);
+        assert.equal(await store.findSubmittedOnboarding(full.id), null);
       });
 
       it('refuses a stale update and an unknown application; null for an unknown id', async () => {

@@ -29,6 +29,13 @@ const ROUTES: [method: string, path: string, scope: string | null][] = coreApiRo
     route.auth === false ? null : (route.auth.scopes[0] ?? null),
   ],
 );
+/** The routes a token needs one of several scopes for, by `method path`. */
+const anyScopeOf = new Map(
+  coreApiRoutes().map((route) => [
+    `${route.method.toLowerCase()} ${openApiPath(route.path)}`,
+    route.auth === false ? [] : (route.auth.anyScope ?? []),
+  ]),
+);
 const noToken = new Set(
   coreApiRoutes()
     .filter((route) => route.auth === false)
@@ -148,11 +155,18 @@ describe('docs/api/openapi.json', () => {
         continue;
       }
       assert.ok(scope === null || (SCOPES as readonly string[]).includes(scope));
-      assert.equal(security.length, 2, `${method} ${path}: Bearer or DPoP`);
-      for (const requirement of security) {
+      const anyScope = (op['x-any-scope'] ?? []) as string[];
+      assert.deepEqual(anyScope, [...(anyScopeOf.get(`${method} ${path}`) ?? [])]);
+      assert.equal(
+        security.length,
+        2 * Math.max(1, anyScope.length),
+        `${method} ${path}: Bearer or DPoP, for each scope of which one is enough`,
+      );
+      for (const [index, requirement] of security.entries()) {
         for (const [name, scopes] of Object.entries(requirement)) {
           assert.ok(schemes.includes(name), name);
-          assert.deepEqual(scopes, scope ? [scope] : []);
+          const one: string | undefined = anyScope[Math.floor(index / 2)];
+          assert.deepEqual(scopes, one ? [one] : scope ? [scope] : []);
         }
       }
     }
@@ -217,7 +231,7 @@ describe('docs/api/openapi.json', () => {
         assert.ok(listed.includes('token_missing'), `${method} ${path} can answer token_missing`);
         assert.equal(
           listed.includes('insufficient_scope'),
-          op['x-required-scope'] !== undefined,
+          op['x-required-scope'] !== undefined || op['x-any-scope'] !== undefined,
           `${method} ${path}`,
         );
       }

@@ -1,4 +1,9 @@
-import { EventPage, EventsQuery, TesseraError } from '../../../contracts/index.ts';
+import {
+  EventPage,
+  EventsQuery,
+  TesseraError,
+  readableEventTypes,
+} from '../../../contracts/index.ts';
 import { send, type RouteHandler, type RouteKit } from '../context.ts';
 
 export function eventRoutes({ deps, actorOf }: RouteKit) {
@@ -16,7 +21,15 @@ export function eventRoutes({ deps, actorOf }: RouteKit) {
       const after = Number(query.data.after ?? 0);
       const limit = Number(query.data.limit ?? 50);
       const who = actorOf(c);
-      const events = await deps.store.listEvents(who.partnerId, after, limit + 1, who.accountId);
+      // An event carries its whole resource: only the types the token's scopes can read.
+      const types = readableEventTypes(c.get('token').scopes);
+      const events = await deps.store.listEvents(
+        who.partnerId,
+        after,
+        limit + 1,
+        who.accountId,
+        types,
+      );
       const page = events.slice(0, limit);
       return send(c, EventPage, {
         data: page,

@@ -115,22 +115,32 @@ export async function listEvents(
   after: number,
   limit: number,
   accountId?: string,
+  types?: readonly DomainEventType[],
 ): Promise<DomainEvent[]> {
   const cursor = Math.max(0, Math.floor(after));
   const count = Math.max(0, Math.floor(limit));
-  // Two statements rather than `$4 IS NULL OR …`, so each always uses its index.
+  if (types?.length === 0) return [];
+  // The type filter is in SQL so a page is full whatever the token may not read.
+  const typed = types === undefined ? '' : ' AND type = ANY($4::text[])';
+  const params: unknown[] = [
+    partnerId,
+    cursor,
+    count,
+    ...(types === undefined ? [] : [[...types]]),
+  ];
+  // Two statements rather than `$n IS NULL OR …`, so each always uses its index.
   const rows =
     accountId === undefined
       ? await db.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM events WHERE partner_id = $1 AND cursor > $2
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE partner_id = $1 AND cursor > $2${typed}
            ORDER BY cursor LIMIT $3`,
-          [partnerId, cursor, count],
+          params,
         )
       : await db.query<EventRow>(
           `SELECT ${EVENT_COLUMNS} FROM events
-           WHERE partner_id = $1 AND account_id = $4 AND cursor > $2
+           WHERE partner_id = $1 AND account_id = $${params.length + 1} AND cursor > $2${typed}
            ORDER BY cursor LIMIT $3`,
-          [partnerId, cursor, count, accountId],
+          [...params, accountId],
         );
   return rows.map(toEvent);
 }

@@ -66,12 +66,19 @@ function toOnboarding(r: OnboardingRow): OnboardingApplication {
 export async function getOnboarding(
   db: Db,
   id: string,
-  opts?: { forUpdate?: boolean },
+  opts?: { forUpdate?: boolean; accountId?: string },
 ): Promise<OnboardingApplication | null> {
-  const rows = await db.query<OnboardingRow>(
-    `SELECT ${ONBOARDING_COLUMNS} FROM onboarding_applications WHERE id = $1${lock(opts?.forUpdate)}`,
-    [id],
-  );
+  const rows =
+    opts?.accountId === undefined
+      ? await db.query<OnboardingRow>(
+          `SELECT ${ONBOARDING_COLUMNS} FROM onboarding_applications WHERE id = $1${lock(opts?.forUpdate)}`,
+          [id],
+        )
+      : await db.query<OnboardingRow>(
+          `SELECT ${ONBOARDING_COLUMNS} FROM onboarding_applications
+           WHERE id = $1 AND account_id = $2${lock(opts.forUpdate)}`,
+          [id, opts.accountId],
+        );
   return rows[0] ? toOnboarding(rows[0]) : null;
 }
 
@@ -82,6 +89,19 @@ export async function findOpenOnboarding(
   const rows = await db.query<OnboardingRow>(
     `SELECT ${ONBOARDING_COLUMNS} FROM onboarding_applications
      WHERE account_id = $1 AND status = 'in_progress'`,
+    [accountId],
+  );
+  return rows[0] ? toOnboarding(rows[0]) : null;
+}
+
+export async function findSubmittedOnboarding(
+  db: Db,
+  accountId: string,
+): Promise<OnboardingApplication | null> {
+  const rows = await db.query<OnboardingRow>(
+    `SELECT ${ONBOARDING_COLUMNS} FROM onboarding_applications
+     WHERE account_id = $1 AND status = 'submitted'
+     ORDER BY submitted_at DESC, id LIMIT 1`,
     [accountId],
   );
   return rows[0] ? toOnboarding(rows[0]) : null;

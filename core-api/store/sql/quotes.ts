@@ -48,12 +48,18 @@ function toQuote(r: QuoteRow): Quote {
 export async function getQuote(
   db: Db,
   id: string,
-  opts?: { forUpdate?: boolean },
+  opts?: { forUpdate?: boolean; accountId?: string },
 ): Promise<Quote | null> {
-  const rows = await db.query<QuoteRow>(
-    `SELECT ${QUOTE_COLUMNS} FROM quotes WHERE id = $1${lock(opts?.forUpdate)}`,
-    [id],
-  );
+  const rows =
+    opts?.accountId === undefined
+      ? await db.query<QuoteRow>(
+          `SELECT ${QUOTE_COLUMNS} FROM quotes WHERE id = $1${lock(opts?.forUpdate)}`,
+          [id],
+        )
+      : await db.query<QuoteRow>(
+          `SELECT ${QUOTE_COLUMNS} FROM quotes WHERE id = $1 AND account_id = $2${lock(opts.forUpdate)}`,
+          [id, opts.accountId],
+        );
   return rows[0] ? toQuote(rows[0]) : null;
 }
 

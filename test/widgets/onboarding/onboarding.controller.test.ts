@@ -82,17 +82,18 @@ describe('OnboardingController against the real core API', () => {
     const seed = opts.accountId
       ? undefined
       : await seedDemo(stack.api.store, { partnerId: stack.partner.id });
-    const accountId = opts.accountId ?? seed!.account_id;
+    let accountId = opts.accountId ?? seed!.account_id;
     if (seed && opts.blank) {
+      // An account that never started onboarding: the demo account's data, without its
+      // application (a submitted one would make it onboarded, and start would answer that).
+      const blank = `acct_${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`;
       await stack.api.store.transaction(async (repo) => {
-        const seeded = await repo.getOnboarding(seed.onboarding_id, { forUpdate: true });
-        assert.ok(seeded);
-        await repo.updateOnboarding({
-          ...seeded,
-          status: 'submitted',
-          version: seeded.version + 1,
-        });
+        const demo = await repo.getAccount(seed.account_id);
+        assert.ok(demo);
+        await repo.insertAccount({ ...demo, id: blank });
+        await repo.linkAccount(blank, stack.partner.id);
       });
+      accountId = blank;
     }
     const requests: Request[] = [];
     const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit) => {
