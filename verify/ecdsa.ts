@@ -1,3 +1,4 @@
+import { TesseraError } from '../contracts/v1/errors.ts';
 /**
  * ECDSA signatures are malleable: (r, s) and (r, n − s) both verify. A token whose signature is
  * rewritten that way is a different string with the same claims, so anything keyed on the token's
@@ -20,6 +21,18 @@ function toBigInt(bytes: Uint8Array): bigint {
 export function isHighS(signature: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_BYTES) return false;
   return toBigInt(signature.subarray(32)) > P256_HALF_ORDER;
+}
+
+/**
+ * Refuses an ES256 token whose signature has s > n/2: its low-S twin verifies too, so anything keyed
+ * on the token string (the verified-token cache, a deny list) would see two tokens for one.
+ */
+export function assertLowS(token: string, alg: string): void {
+  if (alg === 'ES256' && isHighS(Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url')))
+    throw new TesseraError(
+      'token_signature_invalid',
+      'The ES256 signature is not in low-S form (s > n/2); Tessera tokens are always low-S.',
+    );
 }
 
 /** The same signature with s replaced by n − s when s > n/2: valid for the same message and key. */

@@ -8,6 +8,7 @@ import { isHeaderId } from '../contracts/v1/headers.ts';
 import { isPartnerScope, type PartnerScope } from '../contracts/v1/scopes.ts';
 import { MAX_TOKEN_TTL_SECONDS, PartnerTokenClaims } from '../contracts/v1/token.ts';
 import { header, parseAuthorization, type RequestHeaders } from './authorization.ts';
+import { assertLowS } from './ecdsa.ts';
 import { KeySet, type VerifierAlgorithm } from './key-set.ts';
 import { wwwAuthenticate } from './middleware.ts';
 import { RevocationList } from './revocations.ts';
@@ -98,6 +99,7 @@ export function createPartnerVerifier(options: PartnerVerifierOptions): PartnerV
     if (token.length > MAX_TOKEN_LENGTH) throw new TesseraError('token_too_large');
     if (token.length === 0) throw new TesseraError('token_missing');
     const { alg, kid } = inspectHeader(token, algorithms);
+    assertLowS(token, alg);
     const key = await keySet.get(kid);
     if (key.alg !== alg) {
       throw new TesseraError(

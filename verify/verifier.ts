@@ -7,7 +7,7 @@ import { isScope } from '../contracts/v1/scopes.ts';
 import type { Scope } from '../contracts/v1/scopes.ts';
 import { MAX_TOKEN_TTL_SECONDS, TokenClaims } from '../contracts/v1/token.ts';
 import { DpopVerifier } from './dpop.ts';
-import { isHighS } from './ecdsa.ts';
+import { assertLowS } from './ecdsa.ts';
 import { KeySet } from './key-set.ts';
 import type { VerifierAlgorithm } from './key-set.ts';
 import { RevocationList } from './revocations.ts';
@@ -206,15 +206,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   async function verifySignatureAndClaims(token: string): Promise<CachedToken> {
     const { alg, kid } = inspectHeader(token, algorithms);
-    if (
-      alg === 'ES256' &&
-      isHighS(Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url'))
-    ) {
-      throw new TesseraError(
-        'token_signature_invalid',
-        'The ES256 signature is not in low-S form (s > n/2); Tessera tokens are always low-S.',
-      );
-    }
+    assertLowS(token, alg);
     const key = await keySet.get(kid);
     if (key.alg !== alg) {
       throw new TesseraError(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compactVerify, createRemoteJWKSet } from 'jose';
 import { TesseraError } from '../../contracts/v1/errors.ts';
-import { createVerifier, type Verifier } from '../../verify/index.ts';
+import { createPartnerVerifier, createVerifier, type Verifier } from '../../verify/index.ts';
 import { startTestService, type TestService } from '../token-service/helpers.ts';
 
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
@@ -68,6 +68,39 @@ describe('ES256 signature malleability, against tokens the token service mints',
     await assert.rejects(verifier.verifyToken(flipS(second)), TesseraError);
     assert.equal((await verifier.verifyToken(second)).claims.jti.length > 0, true);
     assert.equal(verified.claims.sub, 'acct_a1b2c3d4e5');
+  });
+
+  it('refuses the high-S twin of a partner token from /oauth/token, while the original verifies', async () => {
+    const created = await service.createPartner({ rate_limit: { per_second: 1000, burst: 1000 } });
+    const response = await fetch(`${service.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: created.partner.id,
+        client_secret: created.key.secret,
+      }).toString(),
+    });
+    assert.equal(response.status, 200);
+    const token = ((await response.json()) as { access_token: string }).access_token;
+    const metadata = (await (
+      await fetch(`${service.url}/.well-known/oauth-authorization-server`)
+    ).json()) as { issuer: string; tessera_audience?: string };
+    const partnerVerifier = createPartnerVerifier({
+      issuer: metadata.issuer,
+      audience: metadata.tessera_audience ?? 'tessera-core-api',
+      jwksUrl,
+    });
+    try {
+      await assert.rejects(
+        partnerVerifier.verifyPartnerToken(flipS(token)),
+        (error: unknown) =>
+          error instanceof TesseraError && error.code === 'token_signature_invalid',
+      );
+      assert.equal((await partnerVerifier.verifyPartnerToken(token)).partnerId, created.partner.id);
+    } finally {
+      partnerVerifier.close();
+    }
   });
 
   it('mints only low-S signatures: 200 freshly minted tokens all verify', async () => {
