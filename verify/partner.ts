@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { jwtVerify } from 'jose';
 import { ERROR_CATALOGUE, TesseraError, errorEnvelope } from '../contracts/v1/errors.ts';
 import type { ErrorCode } from '../contracts/v1/errors.ts';
 import { isHeaderId } from '../contracts/v1/headers.ts';
 import { isPartnerScope, type PartnerScope } from '../contracts/v1/scopes.ts';
 import { MAX_TOKEN_TTL_SECONDS, PartnerTokenClaims } from '../contracts/v1/token.ts';
 import { header, parseAuthorization, type RequestHeaders } from './authorization.ts';
-import { assertLowS } from './ecdsa.ts';
 import { KeySet, type VerifierAlgorithm } from './key-set.ts';
 import { wwwAuthenticate } from './middleware.ts';
 import { RevocationList } from './revocations.ts';
-import { MAX_TOKEN_LENGTH, inspectHeader, translateJoseError } from './token-format.ts';
-import { assertTokenKind, refuseOtherKind } from './token-kind.ts';
+import { verifySignedClaims } from './signed-claims.ts';
+import { MAX_TOKEN_LENGTH } from './token-format.ts';
 import type { VerifierOptions } from './verifier.ts';
 
 const REQUIRED_CLAIMS = ['sub', 'client_id', 'scope', 'jti', 'exp', 'iat'];
@@ -98,43 +96,21 @@ export function createPartnerVerifier(options: PartnerVerifierOptions): PartnerV
   ): Promise<VerifiedPartnerToken> {
     if (token.length > MAX_TOKEN_LENGTH) throw new TesseraError('token_too_large');
     if (token.length === 0) throw new TesseraError('token_missing');
-    const { alg, kid } = inspectHeader(token, algorithms);
-    assertLowS(token, alg);
-    const key = await keySet.get(kid);
-    if (key.alg !== alg) {
-      throw new TesseraError(
-        'token_signature_invalid',
-        "The token's `alg` does not match the published key with its `kid`.",
-      );
-    }
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, key.key, {
-        algorithms: [alg],
-        typ: 'at+jwt',
+    const { claims, payload } = await verifySignedClaims(
+      token,
+      {
+        keySet,
+        algorithms,
         issuer: options.issuer,
         audience: options.audience,
-        clockTolerance: clockToleranceSec,
-        maxTokenAge: Math.max(0, maxTokenAgeSec - clockToleranceSec),
+        clockToleranceSec,
+        maxTokenAgeSec,
         requiredClaims: REQUIRED_CLAIMS,
-        currentDate: new Date(now()),
-      }));
-    } catch (error) {
-      refuseOtherKind(error, 'partner');
-      throw translateJoseError(error);
-    }
-    assertTokenKind(payload, 'partner');
-    const parsed = PartnerTokenClaims.safeParse(payload);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map(
-        (issue) => issue.path.map(String).join('.') || '(claims)',
-      );
-      throw new TesseraError(
-        'token_claims_invalid',
-        `A claim is missing or has the wrong form: ${[...new Set(fields)].join(', ')}.`,
-      );
-    }
-    const claims = parsed.data;
+        now,
+      },
+      'partner',
+      PartnerTokenClaims,
+    );
     // A widget-token claim on a partner token would mean a minting bug; refuse rather than guess.
     if (claims.sub !== claims.client_id || Object.hasOwn(payload, 'origin')) {
       throw new TesseraError(

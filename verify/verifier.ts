@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { normaliseOrigin } from '../contracts/v1/common.ts';
 import { TesseraError } from '../contracts/v1/errors.ts';
@@ -7,7 +6,6 @@ import { isScope } from '../contracts/v1/scopes.ts';
 import type { Scope } from '../contracts/v1/scopes.ts';
 import { MAX_TOKEN_TTL_SECONDS, TokenClaims } from '../contracts/v1/token.ts';
 import { DpopVerifier } from './dpop.ts';
-import { assertLowS } from './ecdsa.ts';
 import { KeySet } from './key-set.ts';
 import type { VerifierAlgorithm } from './key-set.ts';
 import { RevocationList } from './revocations.ts';
@@ -17,13 +15,8 @@ import {
   type AuthScheme,
   type RequestHeaders,
 } from './authorization.ts';
-import {
-  MAX_TOKEN_LENGTH,
-  inspectHeader,
-  statedOrigin,
-  translateJoseError,
-} from './token-format.ts';
-import { assertTokenKind, refuseOtherKind } from './token-kind.ts';
+import { MAX_TOKEN_LENGTH, statedOrigin } from './token-format.ts';
+import { verifySignedClaims, type SignatureCheck } from './signed-claims.ts';
 
 const REQUIRED_CLAIMS = ['sub', 'client_id', 'scope', 'origin', 'jti', 'exp', 'iat'];
 
@@ -204,45 +197,20 @@ export function createVerifier(options: VerifierOptions): Verifier {
   });
   let cacheHits = 0;
 
+  const signatureCheck: SignatureCheck = {
+    keySet,
+    algorithms,
+    issuer: options.issuer,
+    audience: options.audience,
+    clockToleranceSec,
+    maxTokenAgeSec,
+    requiredClaims: REQUIRED_CLAIMS,
+    now,
+  };
+
   async function verifySignatureAndClaims(token: string): Promise<CachedToken> {
-    const { alg, kid } = inspectHeader(token, algorithms);
-    assertLowS(token, alg);
-    const key = await keySet.get(kid);
-    if (key.alg !== alg) {
-      throw new TesseraError(
-        'token_signature_invalid',
-        "The token's `alg` does not match the published key with its `kid`.",
-      );
-    }
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, key.key, {
-        algorithms: [alg],
-        typ: 'at+jwt',
-        issuer: options.issuer,
-        audience: options.audience,
-        clockTolerance: clockToleranceSec,
-        // jose adds the tolerance to the age itself; our option already includes it.
-        maxTokenAge: Math.max(0, maxTokenAgeSec - clockToleranceSec),
-        requiredClaims: REQUIRED_CLAIMS,
-        currentDate: new Date(now()),
-      }));
-    } catch (error) {
-      refuseOtherKind(error, 'widget');
-      throw translateJoseError(error);
-    }
-    assertTokenKind(payload, 'widget');
-    const parsed = TokenClaims.safeParse(payload);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map(
-        (issue) => issue.path.map(String).join('.') || '(claims)',
-      );
-      throw new TesseraError(
-        'token_claims_invalid',
-        `A claim is missing or has the wrong form: ${[...new Set(fields)].join(', ')}.`,
-      );
-    }
-    const claims = deepFreeze(parsed.data);
+    const signed = await verifySignedClaims(token, signatureCheck, 'widget', TokenClaims);
+    const claims = deepFreeze(signed.claims);
     const scopes = new Set(claims.scope.split(' ').filter(isScope));
     return { claims, scopes };
   }
