@@ -20,6 +20,9 @@ export interface CoreApiConfig {
   adminToken: string | undefined;
   subjectRatePerSecond: number;
   subjectRateBurst: number;
+  /** The partner API's limit per partner (its backend's calls). */
+  partnerRatePerSecond: number;
+  partnerRateBurst: number;
   /** How long to wait for the token service at start before giving up. */
   discoveryTimeoutMs: number;
   logLevel: string;
@@ -53,6 +56,11 @@ export function coreApiConfig(
     subjectRatePerSecond:
       envInt(env.TESSERA_CORE_RATE_PER_SECOND, 20, 'TESSERA_CORE_RATE_PER_SECOND') || 20,
     subjectRateBurst: envInt(env.TESSERA_CORE_RATE_BURST, 60, 'TESSERA_CORE_RATE_BURST') || 60,
+    partnerRatePerSecond:
+      envInt(env.TESSERA_PARTNER_API_RATE_PER_SECOND, 100, 'TESSERA_PARTNER_API_RATE_PER_SECOND') ||
+      100,
+    partnerRateBurst:
+      envInt(env.TESSERA_PARTNER_API_RATE_BURST, 200, 'TESSERA_PARTNER_API_RATE_BURST') || 200,
     discoveryTimeoutMs: envInt(
       env.TESSERA_DISCOVERY_TIMEOUT_MS,
       30_000,

@@ -17,7 +17,13 @@ import { createLogger, type Logger } from '../service-kit/log.ts';
 import { PartnerRateLimiter } from '../service-kit/rate-limit.ts';
 import { connectRedis, type Redis } from '../service-kit/redis.ts';
 import { loadAdminToken } from '../service-kit/stack.ts';
-import { createVerifier, type Verifier } from '../verify/index.ts';
+import {
+  KeySet,
+  RevocationList,
+  createPartnerVerifier,
+  createVerifier,
+  type Verifier,
+} from '../verify/index.ts';
 import { coreStateDir, type CoreApiConfig } from './config.ts';
 import { discover } from './discovery.ts';
 import { createCoreApp } from './http/app.ts';
@@ -61,15 +67,45 @@ export async function startCoreApi(
   }
   // Known only once bound when the port is 0 and no public origin is configured.
   let publicOrigin = config.publicOrigin;
+  // One key set and one revocation list for widget and partner tokens alike.
+  const keySet = new KeySet({
+    jwksUrl: metadata.jwks_uri,
+    algorithms: ['ES256'],
+    cooldownMs: 30_000,
+    cacheMaxAgeMs: 300_000,
+    fetch: globalThis.fetch.bind(globalThis),
+    now: Date.now,
+  });
+  const revocations = new RevocationList({
+    url: metadata.tessera_revocations_uri ?? new URL('/v1/revocations', metadata.issuer).href,
+    maxAgeMs: 30_000,
+    fetch: globalThis.fetch.bind(globalThis),
+    now: Date.now,
+  });
+  const audience = config.audience ?? metadata.tessera_audience ?? 'tessera-core-api';
   const verifier =
     overrides.verifier?.(metadata.issuer) ??
     createVerifier({
       issuer: metadata.issuer,
-      audience: config.audience ?? metadata.tessera_audience ?? 'tessera-core-api',
+      audience,
       jwksUrl: metadata.jwks_uri,
-      revocationsUrl: metadata.tessera_revocations_uri,
+      keySet,
+      revocations,
       publicOrigin: () => publicOrigin ?? '',
     });
+  const partnerVerifier = createPartnerVerifier({
+    issuer: metadata.issuer,
+    audience,
+    jwksUrl: metadata.jwks_uri,
+    keySet,
+    revocations,
+  });
+  const closeVerifiers = () => {
+    verifier.close();
+    partnerVerifier.close();
+    keySet.close();
+    revocations.close();
+  };
   let redis: Redis | null = null;
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
@@ -105,6 +141,8 @@ export async function startCoreApi(
       verifier,
       limiter: new PartnerRateLimiter(redis),
       subjectRateLimit: { per_second: config.subjectRatePerSecond, burst: config.subjectRateBurst },
+      partnerVerifier,
+      partnerRateLimit: { per_second: config.partnerRatePerSecond, burst: config.partnerRateBurst },
       metrics,
       log,
     }),
@@ -119,7 +157,7 @@ export async function startCoreApi(
       '--core-api-port to tessera start, --port to tessera core-api start (or set TESSERA_CORE_API_PORT)',
     );
   } catch (error) {
-    verifier.close();
+    closeVerifiers();
     redis?.disconnect();
     await core.close();
     throw error;
@@ -173,7 +211,7 @@ export async function startCoreApi(
         clearInterval(prune);
         await closeServer(server);
         await worker?.stop();
-        verifier.close();
+        closeVerifiers();
         redis?.disconnect();
         if (!config.databaseUrl) await removeAdvert(coreAdvertPath(config.dataDir));
         await core.close();

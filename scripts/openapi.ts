@@ -26,6 +26,8 @@ import {
   LineItem,
   OnboardingApplication,
   OnboardingPatch,
+  PARTNER_SCOPES,
+  PARTNER_SCOPE_TEXT,
   Quote,
   QuoteAccept,
   QuoteDecline,
@@ -253,6 +255,19 @@ const SECURITY_SCHEMES: Record<string, JsonObject> = {
     description:
       "A widget token: an RFC 9068 JWT access token (`typ: at+jwt`) minted by the token service (`POST /v1/tokens`) for one end customer (`sub`), one origin and a few scopes. Requests from a browser must come from the token's `origin`.",
   },
+  PartnerToken: {
+    type: 'oauth2',
+    description:
+      "A partner token for the partner's backend: OAuth 2.0 client credentials (RFC 6749 §4.4) at the token service's `POST /oauth/token`, `client_id` = the partner id, `client_secret` = a partner secret key; an RFC 9068 JWT (`sub` = `client_id` = the partner) sent as `Authorization: Bearer`. Never DPoP-bound, no origin. Widget routes refuse it, and partner routes refuse a widget token, with `401 token_kind_invalid`.",
+    flows: {
+      clientCredentials: {
+        tokenUrl: 'http://127.0.0.1:4000/oauth/token',
+        scopes: Object.fromEntries(
+          PARTNER_SCOPES.map((scope) => [scope, PARTNER_SCOPE_TEXT[scope]]),
+        ),
+      },
+    },
+  },
   // OpenAPI allows `bearerFormat` on the `bearer` scheme only; the DPoP token is the same JWT.
   DPoPToken: {
     type: 'http',
@@ -316,8 +331,11 @@ function operation(route: CoreApiRoute): JsonObject {
   if (route.ifMatch === 'required') parameters.push(ref('parameters', 'IfMatchRequired'));
   if (route.ifMatch === 'optional') parameters.push(ref('parameters', 'IfMatchOptional'));
   if (route.auth !== false) {
-    for (const name of ['XRequestId', 'XTesseraSession', 'TesseraSimulate', 'DPoP'])
-      parameters.push(ref('parameters', name));
+    const names =
+      route.auth.kind === 'partner'
+        ? ['XRequestId', 'TesseraSimulate']
+        : ['XRequestId', 'XTesseraSession', 'TesseraSimulate', 'DPoP'];
+    for (const name of names) parameters.push(ref('parameters', name));
   }
 
   const responses: JsonObject = {};
@@ -330,22 +348,27 @@ function operation(route: CoreApiRoute): JsonObject {
   if (route.auth !== false && route.auth.scopes.length > 1)
     throw new Error(`${route.id}: x-required-scope names one scope; the table gives several`);
   const scopes = scope ? [scope] : [];
-  const anyScope = route.auth === false ? [] : (route.auth.anyScope ?? []);
+  const anyScope =
+    route.auth === false || route.auth.kind === 'partner' ? [] : (route.auth.anyScope ?? []);
   // OpenAPI lists alternatives as separate requirements: any one of them is enough.
   const security: Json[] =
     route.auth === false
       ? []
-      : anyScope.length > 0
-        ? anyScope.flatMap((one): Json[] => [{ BearerToken: [one] }, { DPoPToken: [one] }])
-        : [{ BearerToken: scopes }, { DPoPToken: scopes }];
+      : route.auth.kind === 'partner'
+        ? [{ PartnerToken: scopes }]
+        : anyScope.length > 0
+          ? anyScope.flatMap((one): Json[] => [{ BearerToken: [one] }, { DPoPToken: [one] }])
+          : [{ BearerToken: scopes }, { DPoPToken: scopes }];
   const scopeLine =
     route.auth === false
       ? 'No token.'
-      : anyScope.length > 0
-        ? `Scope: one of ${anyScope.map((one) => `\`${one}\``).join(', ')}.`
-        : scope === undefined
-          ? 'Any valid token of the partner.'
-          : `Scope: \`${scope}\`.`;
+      : route.auth.kind === 'partner'
+        ? `Partner token with scope \`${scope}\`.`
+        : anyScope.length > 0
+          ? `Scope: one of ${anyScope.map((one) => `\`${one}\``).join(', ')}.`
+          : scope === undefined
+            ? 'Any valid token of the partner.'
+            : `Scope: \`${scope}\`.`;
 
   return {
     operationId: route.id,

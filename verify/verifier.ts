@@ -55,6 +55,10 @@ export interface VerifierOptions {
    * come from the client.
    */
   publicOrigin?: string | (() => string);
+  /** A key set to share with a partner verifier, so one JWKS cache serves both; not closed by `close`. */
+  keySet?: KeySet;
+  /** A revocation list to share likewise; not closed by `close`. */
+  revocations?: RevocationList;
 }
 
 export interface VerifyRequest {
@@ -176,20 +180,24 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const maxTokenAgeSec = options.maxTokenAgeSec ?? MAX_TOKEN_TTL_SECONDS + clockToleranceSec;
   const revocationsUrl = options.revocationsUrl ?? new URL('/v1/revocations', options.issuer).href;
 
-  const keySet = new KeySet({
-    jwksUrl: options.jwksUrl,
-    algorithms,
-    cooldownMs: options.cooldownMs ?? 30_000,
-    cacheMaxAgeMs: options.cacheMaxAgeMs ?? 300_000,
-    fetch: doFetch,
-    now,
-  });
-  const revocations = new RevocationList({
-    url: revocationsUrl,
-    maxAgeMs: options.revocationsMaxAgeMs ?? 30_000,
-    fetch: doFetch,
-    now,
-  });
+  const keySet =
+    options.keySet ??
+    new KeySet({
+      jwksUrl: options.jwksUrl,
+      algorithms,
+      cooldownMs: options.cooldownMs ?? 30_000,
+      cacheMaxAgeMs: options.cacheMaxAgeMs ?? 300_000,
+      fetch: doFetch,
+      now,
+    });
+  const revocations =
+    options.revocations ??
+    new RevocationList({
+      url: revocationsUrl,
+      maxAgeMs: options.revocationsMaxAgeMs ?? 30_000,
+      fetch: doFetch,
+      now,
+    });
   const dpop = new DpopVerifier({ now });
   const verified = new LRUCache<string, CachedToken>({
     max: options.verifiedCacheSize ?? 10_000,
@@ -323,8 +331,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     verifyToken,
     warmUp: () => keySet.warmUp(),
     close() {
-      keySet.close();
-      revocations.close();
+      if (!options.keySet) keySet.close();
+      if (!options.revocations) revocations.close();
       dpop.clear();
       verified.clear();
     },

@@ -6,7 +6,7 @@ import { EVENT_FEED_SCOPES, EVENT_READ_SCOPES, EventPage } from './events.ts';
 import { OnboardingApplication, OnboardingId, OnboardingPatch } from './onboarding.ts';
 import { Quote, QuoteAccept, QuoteDecline, QuoteId } from './quote.ts';
 import { CountryList, CurrencyList } from './reference.ts';
-import type { Scope } from './scopes.ts';
+import type { PartnerScope, Scope } from './scopes.ts';
 
 /**
  * The core API's routes, once: the router serves them, docs/api/openapi.json is generated from
@@ -56,18 +56,29 @@ export interface RouteResponse {
 }
 
 /**
- * Who may call: no token at all, or a widget token with every scope of `scopes` (none: any valid
+ * A widget token (a customer's, minted for a page) with every scope of `scopes` (none: any valid
  * token) and, when `anyScope` is given, at least one of those.
  */
-export type RouteAuth =
-  | false
-  | {
-      readonly scopes: readonly Scope[];
-      /** At least one of these: a route whose answer each of them reads a part of. */
-      readonly anyScope?: readonly Scope[];
-      /** Only when the token's account is linked to its partner; otherwise everything is `404`. */
-      readonly linkedAccount: boolean;
-    };
+export interface WidgetRouteAuth {
+  readonly kind: 'widget';
+  readonly scopes: readonly Scope[];
+  /** At least one of these: a route whose answer each of them reads a part of. */
+  readonly anyScope?: readonly Scope[];
+  /** Only when the token's account is linked to its partner; otherwise everything is `404`. */
+  readonly linkedAccount: boolean;
+}
+
+/**
+ * A partner token (`POST /oauth/token`, client credentials) with every scope of `scopes`: the
+ * partner's backend, acting for every account linked to the partner.
+ */
+export interface PartnerRouteAuth {
+  readonly kind: 'partner';
+  readonly scopes: readonly PartnerScope[];
+}
+
+/** Who may call: no token at all, a widget token, or a partner token. */
+export type RouteAuth = false | WidgetRouteAuth | PartnerRouteAuth;
 
 export interface CoreApiRoute {
   /** Unique; the OpenAPI `operationId`. */
@@ -108,8 +119,13 @@ const accountId: RouteParam = {
     "An account id: the token's `sub`. Any other id, or an account not linked to the token's partner, answers `404`.",
 };
 const REFERENCE_CACHE = 'private, max-age=3600';
-const ANY_TOKEN: RouteAuth = { scopes: [], linkedAccount: false };
-const own = (scope: Scope): RouteAuth => ({ scopes: [scope], linkedAccount: true });
+const ANY_TOKEN: RouteAuth = { kind: 'widget', scopes: [], linkedAccount: false };
+const own = (scope: Scope): RouteAuth => ({ kind: 'widget', scopes: [scope], linkedAccount: true });
+/** A partner-API route: a partner token holding `scope`. */
+export const partnerAuth = (scope: PartnerScope): PartnerRouteAuth => ({
+  kind: 'partner',
+  scopes: [scope],
+});
 /** An answer that is the resource at its version, sent with its `ETag`. */
 const resource = (
   description: string,
@@ -309,7 +325,7 @@ export const CORE_API_ROUTES = {
     tag: 'events',
     summary: 'Read the event feed',
     description: `The partner's domain events, oldest first, cursor-paginated; a widget token reads those of its own account, and only the types whose resource its scopes can read: ${eventScopesLine()}. A token with none of these scopes is \`403 insufficient_scope\`.`,
-    auth: { scopes: [], anyScope: EVENT_FEED_SCOPES, linkedAccount: false },
+    auth: { kind: 'widget', scopes: [], anyScope: EVENT_FEED_SCOPES, linkedAccount: false },
     query: {
       after: {
         schema: eventsAfter,
@@ -410,13 +426,20 @@ const codesWithStatus = (status: number): ErrorCode[] =>
     (code) => ERROR_CODE_TABLE[code].status === status,
   );
 
-/** Every refusal of the verifier: the RFC 6750 `invalid_token` family, DPoP, origin. */
-function tokenCodes(): ErrorCode[] {
-  return [
-    ...codesWithStatus(401).filter((code) => code.startsWith('token_') || code.startsWith('dpop_')),
-    'origin_mismatch',
-    'keys_unavailable',
-  ];
+/**
+ * Every refusal of the verifier: the RFC 6750 `invalid_token` family, DPoP, origin. A partner
+ * token is never DPoP-bound and carries no origin: of those, only the wrong scheme applies.
+ */
+function tokenCodes(kind: 'widget' | 'partner'): ErrorCode[] {
+  const verifier = codesWithStatus(401).filter(
+    (code) => code.startsWith('token_') || code.startsWith('dpop_'),
+  );
+  if (kind === 'partner')
+    return [
+      ...verifier.filter((code) => !code.startsWith('dpop_') || code === 'dpop_key_mismatch'),
+      'keys_unavailable',
+    ];
+  return [...verifier, 'origin_mismatch', 'keys_unavailable'];
 }
 
 /**
@@ -427,7 +450,7 @@ function tokenCodes(): ErrorCode[] {
 export function routeErrorCodes(route: CoreApiRoute): ErrorCode[] {
   if (route.auth === false) return [...route.errors];
   const codes = new Set<ErrorCode>([
-    ...tokenCodes(),
+    ...tokenCodes(route.auth.kind),
     'validation_failed',
     'simulation_not_allowed',
     'rate_limited',
@@ -435,7 +458,10 @@ export function routeErrorCodes(route: CoreApiRoute): ErrorCode[] {
     'service_unavailable',
     ...route.errors,
   ]);
-  if (route.auth.scopes.length > 0 || (route.auth.anyScope?.length ?? 0) > 0)
+  if (
+    route.auth.scopes.length > 0 ||
+    (route.auth.kind === 'widget' && (route.auth.anyScope?.length ?? 0) > 0)
+  )
     codes.add('insufficient_scope');
   if (route.idempotent) {
     codes.add('idempotency_key_required');

@@ -35,3 +35,11 @@ export type PartnerScope = z.infer<typeof PartnerScope>;
 export function isPartnerScope(value: string): value is PartnerScope {
   return (PARTNER_SCOPES as readonly string[]).includes(value);
 }
+
+/** What each partner scope allows, in words: the OpenAPI and the docs read this. */
+export const PARTNER_SCOPE_TEXT: Readonly<Record<PartnerScope, string>> = {
+  'partner:accounts': 'Create, update and read the accounts the partner knows by its own ids.',
+  'partner:quotes': "Create, read and void quotes for the partner's accounts.",
+  'partner:events': "Read the partner-wide event feed (every linked account's events).",
+  'partner:webhooks': 'Manage webhook endpoints: create, update, pause, rotate, test, replay.',
+};

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { every } from 'hono/combine';
-import { TesseraError, isHeaderId, type Scope } from '../../contracts/index.ts';
+import { TesseraError, isHeaderId, type PartnerScope, type Scope } from '../../contracts/index.ts';
 import { applyRateLimit } from '../../service-kit/http/instrument.ts';
-import { requireToken, wwwAuthenticate } from '../../verify/index.ts';
+import { requirePartnerToken, requireToken, wwwAuthenticate } from '../../verify/index.ts';
 import type { CoreAppDeps, CoreEnv } from './context.ts';
 import { simulate } from './simulate.ts';
 
@@ -69,4 +69,30 @@ function oneScopeOf(scopes: readonly Scope[]): MiddlewareHandler<CoreEnv> {
     }
     await next();
   };
+}
+
+/**
+ * The middleware in front of every partner-API route: the partner token with its scopes, the
+ * sandbox switch (test-mode partners), and the per-partner rate limit of the partner API, a
+ * bucket of its own so a busy backend does not starve the partner's widgets or its minting.
+ */
+export function partnerGuard(deps: CoreAppDeps) {
+  const gate: MiddlewareHandler<CoreEnv> = async (c, next) => {
+    const { claims, partnerId } = c.get('partnerToken');
+    c.set('partnerId', partnerId);
+    c.set('logFields', { token_kind: 'partner' });
+    await simulate(c, claims, deps.slowMs ?? 3000);
+    const rate = await deps.limiter.consume(`${partnerId}:partner-api`, deps.partnerRateLimit);
+    applyRateLimit(
+      c,
+      rate,
+      `Rate limit of ${deps.partnerRateLimit.per_second}/s for the partner API`,
+    );
+    await next();
+  };
+  return (scopes: readonly PartnerScope[]): MiddlewareHandler<CoreEnv> =>
+    every(
+      requirePartnerToken(deps.partnerVerifier, ...scopes),
+      gate,
+    );
 }

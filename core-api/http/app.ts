@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { coreApiRoutes, type CoreApiRoute, type CoreApiRouteId } from '../../contracts/index.ts';
 import { instrument } from '../../service-kit/http/instrument.ts';
 import { actor } from '../domain/actor.ts';
-import { accessGuard, sessionId } from './access.ts';
+import { accessGuard, partnerGuard, sessionId } from './access.ts';
 import type { CoreAppDeps, CoreContext, CoreEnv, RouteHandler, RouteKit } from './context.ts';
 import { cors } from './cors.ts';
 import { idempotentMutations } from './idempotency.ts';
@@ -25,10 +25,11 @@ export function createCoreApp(deps: CoreAppDeps): Hono<CoreEnv> {
   app.use('/v1/*', cors());
 
   const actorOf = (c: CoreContext) => {
-    const { claims } = c.get('token');
+    const partner = c.get('partnerToken') as CoreEnv['Variables']['partnerToken'] | undefined;
+    const claims = partner ? undefined : c.get('token').claims;
     return actor({
-      partnerId: claims.client_id,
-      accountId: claims.sub,
+      partnerId: partner?.partnerId ?? claims!.client_id,
+      accountId: claims?.sub ?? '',
       requestId: c.get('serverRequestId'),
       callerRequestId: c.get('callerRequestId') ?? null,
       sessionId: sessionId(c.req.header('x-tessera-session')) ?? null,
@@ -44,7 +45,10 @@ export function createCoreApp(deps: CoreAppDeps): Hono<CoreEnv> {
     ...eventRoutes(kit),
     ...operationRoutes(kit),
   };
-  mountRoutes(app, coreApiRoutes(), handlers, accessGuard(deps));
+  mountRoutes(app, coreApiRoutes(), handlers, {
+    widget: accessGuard(deps),
+    partner: partnerGuard(deps),
+  });
   return app;
 }
 
@@ -57,7 +61,10 @@ export function mountRoutes(
   app: Hono<CoreEnv>,
   routes: readonly CoreApiRoute[],
   handlers: Readonly<Record<string, RouteHandler>>,
-  guard: ReturnType<typeof accessGuard>,
+  guards: {
+    widget: ReturnType<typeof accessGuard>;
+    partner: ReturnType<typeof partnerGuard>;
+  },
 ): void {
   const ids = new Set(routes.map((route) => route.id));
   const unhandled = routes.filter((route) => !handlers[route.id]).map((route) => route.id);
@@ -76,11 +83,13 @@ export function mountRoutes(
         }
       : handle;
     if (route.auth === false) app.on(route.method, route.path, handler);
+    else if (route.auth.kind === 'partner')
+      app.on(route.method, route.path, guards.partner(route.auth.scopes), handler);
     else
       app.on(
         route.method,
         route.path,
-        guard(route.auth.scopes, route.auth.linkedAccount, route.auth.anyScope),
+        guards.widget(route.auth.scopes, route.auth.linkedAccount, route.auth.anyScope),
         handler,
       );
   }

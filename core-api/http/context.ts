@@ -6,7 +6,12 @@ import type { CommonVariables, HttpMetrics } from '../../service-kit/http/instru
 import { pathId } from '../../service-kit/http/params.ts';
 import type { Logger } from '../../service-kit/log.ts';
 import type { PartnerRateLimiter } from '../../service-kit/rate-limit.ts';
-import type { TokenVariables, Verifier } from '../../verify/index.ts';
+import type {
+  PartnerTokenVariables,
+  PartnerVerifier,
+  TokenVariables,
+  Verifier,
+} from '../../verify/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { CoreStore } from '../store/types.ts';
 import type { Mutate } from './idempotency.ts';
@@ -15,9 +20,13 @@ import { etag } from './preconditions.ts';
 export interface CoreAppDeps {
   store: CoreStore;
   verifier: Verifier;
+  /** Partner tokens (`POST /oauth/token`) for the partner API; shares the widget verifier's keys. */
+  partnerVerifier: PartnerVerifier;
   limiter: PartnerRateLimiter;
   /** Per partner and end customer: one customer's widget cannot starve the partner's others. */
   subjectRateLimit: RateLimit;
+  /** Per partner, for its backend's calls to the partner API. */
+  partnerRateLimit: RateLimit;
   metrics: HttpMetrics;
   log: Logger;
   now?: () => Date;
@@ -25,14 +34,20 @@ export interface CoreAppDeps {
   slowMs?: number;
 }
 
-export type CoreEnv = { Variables: CommonVariables & TokenVariables & { linked?: boolean } };
+export type CoreEnv = {
+  Variables: CommonVariables & TokenVariables & PartnerTokenVariables & { linked?: boolean };
+};
 export type CoreContext = Context<CoreEnv>;
 export type RouteHandler = (c: CoreContext) => Response | Promise<Response>;
 
 /** What every route module gets: the dependencies and the request helpers they share. */
 export interface RouteKit {
   deps: CoreAppDeps;
-  /** Who acts: the verified token's partner and account, the request's ids, the clock. */
+  /**
+   * Who acts: the verified token's partner and account, the request's ids, the clock. Behind a
+   * partner token `accountId` is empty: the partner acts for each of its linked accounts, and
+   * the partner API's domain functions name the account they act on.
+   */
   actorOf: (c: CoreContext) => Actor;
   mutate: Mutate<CoreContext>;
 }

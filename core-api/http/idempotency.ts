@@ -51,7 +51,8 @@ export function idempotentMutations<C extends Context>(
       );
     const who = actorOf(c);
     // Scoped to partner AND customer: another customer's key never replays this customer's answer.
-    const scope = { partner_id: who.partnerId, key: `${who.accountId}:${key}` };
+    // The partner's backend (no account: `accountId` is empty) has keys of its own.
+    const scope = { partner_id: who.partnerId, key: `${who.accountId || 'partner'}:${key}` };
     const fingerprint = createHash('sha256')
       .update(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
       .digest('hex');

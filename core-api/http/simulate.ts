@@ -1,16 +1,15 @@
 import type { Context } from 'hono';
-import {
-  SIMULATIONS,
-  TesseraError,
-  type Simulation,
-  type TokenClaims,
-} from '../../contracts/index.ts';
+import { SIMULATIONS, TesseraError, type Simulation } from '../../contracts/index.ts';
 
 /**
  * The sandbox switch: `Tessera-Simulate: <failure>` answers as that failure would, so integrators
  * (and Storybook's live mode) can rehearse every error path. Test-mode partners only.
  */
-export async function simulate(c: Context, claims: TokenClaims, slowMs: number): Promise<void> {
+export async function simulate(
+  c: Context,
+  claims: { readonly tessera_mode?: 'test' | 'live' },
+  slowMs: number,
+): Promise<void> {
   const asked = c.req.header('tessera-simulate');
   if (!asked) return;
   if (!(SIMULATIONS as readonly string[]).includes(asked)) {

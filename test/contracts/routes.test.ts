@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   CORE_API_ROUTES,
   ERROR_CATALOGUE,
+  PARTNER_SCOPES,
   SCOPES,
   coreApiRoutes,
   honoPath,
@@ -44,7 +45,11 @@ describe('the core API route table', () => {
   it('asks for known scopes, and takes Idempotency-Key on every mutation and only there', () => {
     for (const route of coreApiRoutes()) {
       if (route.auth !== false)
-        for (const scope of route.auth.scopes) assert.ok(SCOPES.includes(scope), route.id);
+        for (const scope of route.auth.scopes)
+          assert.ok(
+            (route.auth.kind === 'partner' ? PARTNER_SCOPES : SCOPES).includes(scope as never),
+            route.id,
+          );
       assert.equal(route.idempotent, route.method !== 'GET', route.id);
       if (route.method === 'PATCH') assert.equal(route.ifMatch, 'required', route.id);
     }

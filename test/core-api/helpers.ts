@@ -1,6 +1,12 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { SCOPES, type Scope } from '../../contracts/index.ts';
+import {
+  PARTNER_SCOPES,
+  PartnerTokenResponse,
+  SCOPES,
+  type PartnerScope,
+  type Scope,
+} from '../../contracts/index.ts';
 import { coreApiConfig } from '../../core-api/config.ts';
 import { seedDemo } from '../../core-api/seed.ts';
 import { startCoreApi, type RunningCoreApi } from '../../core-api/server.ts';
@@ -18,6 +24,8 @@ export interface TestStack {
     scopes: Scope[],
     opts?: { subject?: string; origin?: string; secret?: string; ttl?: number },
   ): Promise<string>;
+  /** A partner token from `POST /oauth/token` (client credentials), every partner scope by default. */
+  partnerToken(scopes?: readonly PartnerScope[], opts?: { secret?: string }): Promise<string>;
   call(
     method: string,
     path: string,
@@ -72,6 +80,25 @@ export async function startTestStack(
     return minted.body.token;
   }
 
+  async function partnerToken(
+    scopes: readonly PartnerScope[] = PARTNER_SCOPES,
+    opts: { secret?: string } = {},
+  ) {
+    const response = await fetch(`${tokenService.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: created.partner.id,
+        client_secret: opts.secret ?? created.key.secret,
+        scope: scopes.join(' '),
+      }).toString(),
+    });
+    if (response.status !== 200)
+      throw new Error(`/oauth/token answered ${response.status}: ${await response.text()}`);
+    return PartnerTokenResponse.parse(await response.json()).access_token;
+  }
+
   async function call(
     method: string,
     path: string,
@@ -110,6 +137,7 @@ export async function startTestStack(
     partner: { id: created.partner.id, secret: created.key.secret },
     seed,
     token,
+    partnerToken,
     call,
     async close() {
       await api.close();

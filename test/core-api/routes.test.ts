@@ -3,13 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { CORE_API_ROUTES, coreApiRoutes, unservedRoutes } from '../../contracts/index.ts';
-import { accessGuard } from '../../core-api/http/access.ts';
+import { accessGuard, partnerGuard } from '../../core-api/http/access.ts';
 import { createCoreApp, mountRoutes } from '../../core-api/http/app.ts';
 import type { CoreAppDeps, CoreEnv, RouteHandler } from '../../core-api/http/context.ts';
 import { openCoreStore } from '../../core-api/store/sql-store.ts';
 import { createHttpMetrics } from '../../service-kit/http/instrument.ts';
 import { PartnerRateLimiter } from '../../service-kit/rate-limit.ts';
-import { createVerifier } from '../../verify/index.ts';
+import { createPartnerVerifier, createVerifier } from '../../verify/index.ts';
 
 /** Real dependencies that are never called: these tests only wire routes, no request is served. */
 async function deps(): Promise<CoreAppDeps> {
@@ -20,14 +20,21 @@ async function deps(): Promise<CoreAppDeps> {
       audience: 'tessera-core-api',
       jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json',
     }),
+    partnerVerifier: createPartnerVerifier({
+      issuer: 'http://127.0.0.1:9',
+      audience: 'tessera-core-api',
+      jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json',
+    }),
     limiter: new PartnerRateLimiter(null),
     subjectRateLimit: { per_second: 20, burst: 60 },
+    partnerRateLimit: { per_second: 100, burst: 200 },
     metrics: createHttpMetrics(),
     log: pino({ level: 'silent' }),
   };
 }
 
 const ok: RouteHandler = (c) => c.json({});
+const guards = (d: CoreAppDeps) => ({ widget: accessGuard(d), partner: partnerGuard(d) });
 
 describe('the core API router reads the contracts route table', () => {
   let d: CoreAppDeps;
@@ -36,6 +43,7 @@ describe('the core API router reads the contracts route table', () => {
   });
   after(async () => {
     d.verifier.close();
+    d.partnerVerifier.close();
     await d.store.close();
   });
 
@@ -54,7 +62,7 @@ describe('the core API router reads the contracts route table', () => {
         .map((route) => [route.id, ok]),
     );
     assert.throws(
-      () => mountRoutes(new Hono<CoreEnv>(), coreApiRoutes(), handlers, accessGuard(d)),
+      () => mountRoutes(new Hono<CoreEnv>(), coreApiRoutes(), handlers, guards(d)),
       /no handler for \[getQuote\], no route for \[\]/,
     );
   });
@@ -65,7 +73,7 @@ describe('the core API router reads the contracts route table', () => {
       getQuoteTwice: ok,
     };
     assert.throws(
-      () => mountRoutes(new Hono<CoreEnv>(), coreApiRoutes(), handlers, accessGuard(d)),
+      () => mountRoutes(new Hono<CoreEnv>(), coreApiRoutes(), handlers, guards(d)),
       /no handler for \[\], no route for \[getQuoteTwice\]/,
     );
   });
@@ -81,7 +89,7 @@ describe('the core API router reads the contracts route table', () => {
       app,
       [CORE_API_ROUTES.getQuote, CORE_API_ROUTES.listEvents, CORE_API_ROUTES.health],
       { getQuote: ok, listEvents: ok, health: ok },
-      guard,
+      { widget: guard, partner: partnerGuard(d) },
     );
     assert.deepEqual(scoped, [['quote:read', 'linked'], ['any account']]);
   });

@@ -6,6 +6,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import {
   ERROR_CATALOGUE,
   ERROR_CODES,
+  PARTNER_SCOPES,
   SCOPES,
   SIMULATIONS,
   coreApiRoutes,
@@ -33,8 +34,14 @@ const ROUTES: [method: string, path: string, scope: string | null][] = coreApiRo
 const anyScopeOf = new Map(
   coreApiRoutes().map((route) => [
     `${route.method.toLowerCase()} ${openApiPath(route.path)}`,
-    route.auth === false ? [] : (route.auth.anyScope ?? []),
+    route.auth === false || route.auth.kind === 'partner' ? [] : (route.auth.anyScope ?? []),
   ]),
+);
+/** Partner-API routes, by `method path`: a partner token from the client-credentials flow. */
+const partnerRoutes = new Set(
+  coreApiRoutes()
+    .filter((route) => route.auth !== false && route.auth.kind === 'partner')
+    .map((route) => `${route.method.toLowerCase()} ${openApiPath(route.path)}`),
 );
 const noToken = new Set(
   coreApiRoutes()
@@ -146,12 +153,22 @@ describe('docs/api/openapi.json', () => {
 
   it('names, for every scoped operation, the same scope in x-required-scope and its security requirements', () => {
     const schemes = Object.keys((doc.components as Node).securitySchemes as Node);
-    assert.deepEqual(schemes.sort(), ['BearerToken', 'DPoPToken']);
+    assert.deepEqual(schemes.sort(), ['BearerToken', 'DPoPToken', 'PartnerToken']);
+    const partnerScheme = (doc.components as Node).securitySchemes as Node;
+    const flow = ((partnerScheme.PartnerToken as Node).flows as Node).clientCredentials as Node;
+    assert.match(String(flow.tokenUrl), /\/oauth\/token$/);
+    assert.deepEqual(Object.keys(flow.scopes as Node), [...PARTNER_SCOPES]);
     for (const [method, path, scope] of ROUTES) {
       const op = operation(method, path);
       const security = op.security as Record<string, string[]>[];
       if (noToken.has(path)) {
         assert.deepEqual(security, [], `${path} needs no token`);
+        continue;
+      }
+      if (partnerRoutes.has(`${method} ${path}`)) {
+        assert.ok(scope !== null && (PARTNER_SCOPES as readonly string[]).includes(scope), path);
+        assert.deepEqual(security, [{ PartnerToken: [scope] }], `${method} ${path}`);
+        assert.equal(op['x-required-scope'], scope);
         continue;
       }
       assert.ok(scope === null || (SCOPES as readonly string[]).includes(scope));
