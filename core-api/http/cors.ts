@@ -5,6 +5,7 @@ import {
   statedOrigin,
   type TokenVariables,
 } from '../../verify/index.ts';
+import { EVENT_ID_HEADER } from './idempotency.ts';
 
 const ALLOW_HEADERS = [
   'Authorization',
@@ -26,6 +27,8 @@ const EXPOSE_HEADERS = [
   'WWW-Authenticate',
   'Idempotent-Replayed',
   'DPoP-Nonce',
+  // The event a mutation wrote: the widget puts it in `tessera-success`.
+  EVENT_ID_HEADER,
 ];
 
 /**

@@ -18,6 +18,12 @@ export interface MutationOutcome {
   body: { version: number };
 }
 
+/**
+ * The response header naming the event a mutation wrote (the first, when it wrote several: the
+ * one the action is about), so a page's view of an action and the backend's webhook join on one id.
+ */
+export const EVENT_ID_HEADER = 'Tessera-Event-Id';
+
 export type Mutate<C extends Context = Context> = (
   c: C,
   run: (repo: CoreRepo, who: Actor) => Promise<MutationOutcome>,
@@ -75,16 +81,20 @@ export function idempotentMutations<C extends Context>(
     if (earlier) return earlier;
     try {
       const result = await store.transaction(async (repo) => {
-        const outcome = await run(repo, who);
+        // Per attempt: a transaction the database retries starts again with no events written.
+        const written: string[] = [];
+        const outcome = await run(recordingEvents(repo, written), who);
         const checked = outcome.schema.safeParse(outcome.body);
         if (!checked.success) throw new Error('response does not match its contract');
         const text = JSON.stringify(checked.data);
+        const headers: Record<string, string> = { ETag: etag(outcome.body.version) };
+        if (written[0]) headers[EVENT_ID_HEADER] = written[0];
         const inserted = await repo.putIdempotency({
           ...scope,
           fingerprint,
           status: outcome.status,
           body: text,
-          headers: { ETag: etag(outcome.body.version) },
+          headers,
           created_at: who.now.toISOString(),
         });
         if (!inserted)
@@ -92,10 +102,12 @@ export function idempotentMutations<C extends Context>(
             'idempotency_key_reused',
             'A concurrent request with this key won.',
           );
-        return { ...outcome, text };
+        return { ...outcome, text, headers };
       });
-      c.header('ETag', etag(result.body.version));
-      return c.body(result.text, result.status, { 'Content-Type': 'application/json' });
+      return c.body(result.text, result.status, {
+        ...result.headers,
+        'Content-Type': 'application/json',
+      });
     } catch (error) {
       // A twin with the same key may have committed while this one waited: answer as it did.
       if (error instanceof TesseraError) {
@@ -105,4 +117,27 @@ export function idempotentMutations<C extends Context>(
       throw error;
     }
   };
+}
+
+/**
+ * The repo with `appendEvent` noting each event's id in `written`. A proxy rather than a change
+ * to every domain function: whatever a route's domain code appends is seen, and the repo's own
+ * methods still run on the repo itself (its private fields and flags stay its own).
+ */
+function recordingEvents(repo: CoreRepo, written: string[]): CoreRepo {
+  return new Proxy(repo, {
+    get(target, property) {
+      if (property === 'appendEvent') {
+        return async (event: Parameters<CoreRepo['appendEvent']>[0]) => {
+          const appended = await target.appendEvent(event);
+          written.push(appended.id);
+          return appended;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
 }
