@@ -279,13 +279,13 @@ export class AccountController extends HeadlessController<AccountState, AccountE
     const run = this.begin();
     this.set({ status: 'saving', account: base, draft, dirty: true });
     try {
-      const { data, etag } = await this.api.patch(this.#path(), action.body, Account, {
+      const { data, etag, eventId } = await this.api.patch(this.#path(), action.body, Account, {
         idempotencyKey: action.key,
         ifMatch: action.ifMatch,
         ...this.signal(),
       });
       if (!this.isCurrent(run)) return this.getState();
-      this.#saved(data, etag, action.changed);
+      this.#saved(data, etag, action.changed, eventId);
     } catch (caught) {
       if (!this.isCurrent(run)) return this.getState();
       const error = this.toError(caught);
@@ -294,13 +294,18 @@ export class AccountController extends HeadlessController<AccountState, AccountE
     return this.getState();
   }
 
-  #saved(account: Account, etag: string | undefined, changed: AccountField[]): void {
+  #saved(
+    account: Account,
+    etag: string | undefined,
+    changed: AccountField[],
+    eventId: string | null,
+  ): void {
     this.#etag = etag;
     this.#pending = undefined;
     this.set({ status: 'saved', account, readOnly: this.#readOnly });
     this.emit({
       type: 'success',
-      detail: { widget: 'account', action: 'update', account, changed },
+      detail: { widget: 'account', action: 'update', account, changed, event_id: eventId },
     });
   }
 
@@ -374,8 +379,9 @@ export class AccountController extends HeadlessController<AccountState, AccountE
     if (!checked.ok) {
       this.set({ ...editing, fieldErrors: checked.fieldErrors });
     } else if (checked.changed.length === 0) {
-      // The stored account already has every value of the draft (an earlier answer was lost).
-      this.#saved(latest.data, latest.etag, changed);
+      // The stored account already has every value of the draft (an earlier answer was lost,
+      // and with it the id of the event that save wrote).
+      this.#saved(latest.data, latest.etag, changed, null);
     } else if (rebases < MAX_REBASES) {
       const action = this.#action(checked.body, changed, latest.data);
       await this.#submit(action, latest.data, merged, rebases + 1);

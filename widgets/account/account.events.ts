@@ -18,6 +18,13 @@ export interface AccountSuccessDetail {
   account: Account;
   /** The fields the customer changed. */
   changed: AccountField[];
+  /**
+   * The id of the event this action wrote, \`evt_…\`: the \`webhook-id\` your backend's webhook
+   * receives and the \`id\` in the event feed, so the page's view and the backend's join on it.
+   * Null when the widget did not learn it: the answer to the save was lost and the account
+   * already held the change when it looked again.
+   */
+  event_id: string | null;
 }
 
 declare module '../core/events.ts' {

@@ -126,7 +126,7 @@ const DRAFT = new Set(['editing', 'saving', 'conflict']);
  *
  * @fires tessera-ready - The account loaded. `detail: { widget: 'account', status, account, readOnly }`.
  * @fires tessera-change - The state changed. `detail: { status, previous }`.
- * @fires tessera-success - The changes were saved. `detail: { widget: 'account', action: 'update', account, changed }`.
+ * @fires tessera-success - The changes were saved. `detail: { widget: 'account', action: 'update', account, changed, event_id }` (`event_id`: the `account.updated` event, the id your webhook receives).
  * @fires tessera-error - Something failed. `detail: { code, message, retryable, requestId, sessionId }`.
  */
 export class TesseraAccount extends TesseraElement<MessageId, AccountState, AccountController> {

@@ -32,6 +32,11 @@ export interface ApiResponse<T> {
   data: T;
   etag: string | undefined;
   requestId: string | undefined;
+  /**
+   * The event a mutation wrote (`Tessera-Event-Id`), the id the partner's webhook and event feed
+   * carry; null when the answer names none (a read, or a change that wrote no event).
+   */
+  eventId: string | null;
 }
 
 export interface ApiClient {
@@ -264,7 +269,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
         });
       }
-      return { data: parsed.data, etag: response.headers.get('etag') ?? undefined, requestId };
+      return {
+        data: parsed.data,
+        etag: response.headers.get('etag') ?? undefined,
+        requestId,
+        eventId: response.headers.get('tessera-event-id'),
+      };
     }
   }
 

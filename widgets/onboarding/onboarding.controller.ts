@@ -311,7 +311,7 @@ export class OnboardingController extends HeadlessController<OnboardingState, On
         if (!this.isCurrent(run)) return this.getState();
       }
       const path = `${this.#path(this.#form()!.application.id)}/submit`;
-      const { data, etag } = await this.api.post(path, undefined, OnboardingApplication, {
+      const { data, etag, eventId } = await this.api.post(path, undefined, OnboardingApplication, {
         idempotencyKey: this.#key('POST', path, undefined),
         ...(this.#etag ? { ifMatch: this.#etag } : {}),
         ...this.signal(),
@@ -327,6 +327,7 @@ export class OnboardingController extends HeadlessController<OnboardingState, On
           action: 'submit',
           applicationId: data.id,
           application: data,
+          event_id: eventId,
         },
       });
     } catch (caught) {

@@ -18,6 +18,12 @@ export interface OnboardingSuccessDetail {
   /** The submitted application's id, `onb_…`: what your backend looks up or waits an event for. */
   applicationId: string;
   application: OnboardingApplication;
+  /**
+   * The id of the event this action wrote, \`evt_…\`: the \`webhook-id\` your backend's webhook
+   * receives and the \`id\` in the event feed, so the page's view and the backend's join on it.
+   * Null only when the core API named none.
+   */
+  event_id: string | null;
 }
 
 /** `tessera-change` from `<tessera-onboarding>`: the status or the step changed. */

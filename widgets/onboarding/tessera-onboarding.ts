@@ -110,7 +110,7 @@ interface Control {
  *
  * @fires tessera-ready - The application was started or resumed. `detail: { widget: 'onboarding', status, step, application }`.
  * @fires tessera-change - The state or the step changed. `detail: { status, previous, step }`.
- * @fires tessera-success - The application was submitted. `detail: { widget: 'onboarding', action: 'submit', applicationId, application }`.
+ * @fires tessera-success - The application was submitted. `detail: { widget: 'onboarding', action: 'submit', applicationId, application, event_id }` (`event_id`: the `onboarding.submitted` event, the id your webhook receives).
  * @fires tessera-error - Something failed. `detail: { code, message, retryable, requestId, sessionId }`.
  */
 export class TesseraOnboarding extends TesseraElement<

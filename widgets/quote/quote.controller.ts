@@ -220,7 +220,7 @@ export class QuoteController extends HeadlessController<QuoteState, QuoteEvent> 
     const run = this.begin();
     this.set({ status: action.kind === 'accept' ? 'accepting' : 'declining', quote });
     try {
-      const { data, etag } = await this.api.post(
+      const { data, etag, eventId } = await this.api.post(
         `${this.#path()}/${action.kind}`,
         action.body,
         Quote,
@@ -236,7 +236,7 @@ export class QuoteController extends HeadlessController<QuoteState, QuoteEvent> 
       this.set(stateOf(data));
       this.emit({
         type: 'success',
-        detail: { widget: 'quote', action: action.kind, quote: data },
+        detail: { widget: 'quote', action: action.kind, quote: data, event_id: eventId },
       });
     } catch (caught) {
       if (!this.isCurrent(run)) return this.getState();

@@ -13,6 +13,12 @@ export interface QuoteSuccessDetail {
   widget: 'quote';
   action: 'accept' | 'decline';
   quote: Quote;
+  /**
+   * The id of the event this action wrote, \`evt_…\`: the \`webhook-id\` your backend's webhook
+   * receives and the \`id\` in the event feed, so the page's view and the backend's join on it.
+   * Null only when the core API named none.
+   */
+  event_id: string | null;
 }
 
 declare module '../core/events.ts' {

@@ -80,7 +80,7 @@ function text(value: FormDataEntryValue | null): string {
  *
  * @fires tessera-ready - The quote loaded. `detail: { widget: 'quote', status, quote }`.
  * @fires tessera-change - The state changed. `detail: { status, previous }`.
- * @fires tessera-success - The quote was accepted or declined. `detail: { widget: 'quote', action, quote }`.
+ * @fires tessera-success - The quote was accepted or declined. `detail: { widget: 'quote', action, quote, event_id }` (`event_id`: the `quote.accepted` or `quote.declined` event, the id your webhook receives).
  * @fires tessera-error - Something failed. `detail: { code, message, retryable, requestId, sessionId }`.
  */
 export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteController> {
