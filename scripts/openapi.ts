@@ -187,6 +187,11 @@ const HEADERS: Record<string, JsonObject> = {
       '`true` when this answer is the stored first answer to the same `Idempotency-Key`.',
     schema: { type: 'string', enum: ['true'] },
   },
+  'Tessera-Event-Id': {
+    description:
+      'The id of the event this request wrote (`evt_…`; the first when it wrote several, e.g. `onboarding.submitted` before `account.updated`): the `id` in the event feeds and the `webhook-id` of its webhook. Absent when the request wrote no event. A replay answers the same id.',
+    schema: { type: 'string', example: 'evt_3f1c9a7e5b2d4c8e9a1b3c5d7e9f1a2b' },
+  },
 };
 
 const PARAMETERS: Record<string, JsonObject> = {
@@ -297,7 +302,10 @@ function successResponse(route: CoreApiRoute, success: RouteResponse): JsonObjec
     headers['X-Request-Id'] = ref('headers', 'X-Request-Id');
     for (const name of ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'])
       headers[name] = ref('headers', name);
-    if (route.idempotent) headers['Idempotent-Replayed'] = ref('headers', 'Idempotent-Replayed');
+    if (route.idempotent) {
+      headers['Idempotent-Replayed'] = ref('headers', 'Idempotent-Replayed');
+      headers['Tessera-Event-Id'] = ref('headers', 'Tessera-Event-Id');
+    }
   }
   return {
     description: success.description,
