@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import type { ServerType } from '@hono/node-server';
 import type { Scope } from '../contracts/index.ts';
 import { listen } from '../service-kit/http/listen.ts';
+import type { WebhookReceiver } from './backend.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -29,6 +30,8 @@ export interface DemoSiteOptions {
   quoteId: string;
   /** Widget token lifetime; the token service's default (300 s) when unset. */
   tokenTtlSeconds?: number;
+  /** The shop backend's webhook receiver, once it has an endpoint secret; the panel shows what it heard. */
+  receiver?: WebhookReceiver;
 }
 
 export interface DemoSite {
@@ -141,6 +144,18 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
     const minted = (await response.json()) as Record<string, unknown>;
     if (response.status !== 201) return c.json(minted, response.status === 429 ? 429 : 502);
     return c.json({ token: minted.token, expires_at: minted.expires_at });
+  });
+
+  // The shop backend's webhook receiver: the raw body, as received, is what the signature covers.
+  app.post('/webhooks/tessera', async (c) => {
+    if (!options.receiver) return c.body(null, 503);
+    const status = options.receiver.receive(await c.req.text(), c.req.header());
+    return c.body(null, status === 204 ? 204 : 400);
+  });
+  // What the receiver heard, for the page's panel (polled: the CSP allows only same-origin calls).
+  app.get('/api/backend-heard', (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json({ deliveries: options.receiver?.heard() ?? [] });
   });
 
   const server: ServerType = await listen(
