@@ -434,6 +434,11 @@ export function buildOpenApi(): JsonObject {
       { name: 'accounts', description: 'Read and update the end customer account.' },
       { name: 'reference', description: 'Countries, regions and currencies.' },
       { name: 'events', description: 'The feed of domain events, for the partner backend.' },
+      {
+        name: 'partner',
+        description:
+          "The partner API, for the partner's backend (a partner token): accounts by the partner's own ids, quotes, the partner-wide event feed.",
+      },
       { name: 'operations', description: 'Health and readiness.' },
     ],
     paths,

@@ -71,6 +71,7 @@ export const ERROR_CODE_TABLE = {
   quote_not_open: { status: 409, retryable: false },
   onboarding_submitted: { status: 409, retryable: false },
   onboarding_incomplete: { status: 422, retryable: false },
+  account_duplicate: { status: 409, retryable: false },
   simulation_not_allowed: { status: 403, retryable: false },
   // --- raised by widgets, never sent by a server ---
   network_error: { status: null, retryable: true },
@@ -315,6 +316,12 @@ export const ERROR_HELP: Readonly<
   onboarding_incomplete: {
     meaning: 'Submit found steps that are missing or invalid; `details.fields` lists them.',
     action: 'Complete the fields named and submit again.',
+  },
+  account_duplicate: {
+    meaning:
+      'Another of your accounts already has this billing email (compared trimmed and lower-cased); `details` names it by `account_id` and `external_id`.',
+    action:
+      'Use that account (its `external_id`) instead of creating a second one, or give this account another billing email.',
   },
   simulation_not_allowed: {
     meaning:

@@ -2,8 +2,17 @@ import * as z from 'zod/mini';
 import { Account, AccountUpdate } from './account.ts';
 import { AccountId } from './common.ts';
 import { ERROR_CODE_TABLE, type ErrorCode } from './errors.ts';
-import { EVENT_FEED_SCOPES, EVENT_READ_SCOPES, EventPage } from './events.ts';
+import { DOMAIN_EVENT_TYPES, EVENT_FEED_SCOPES, EVENT_READ_SCOPES, EventPage } from './events.ts';
 import { OnboardingApplication, OnboardingId, OnboardingPatch } from './onboarding.ts';
+import {
+  ExternalId,
+  PartnerAccount,
+  PartnerAccountPage,
+  PartnerAccountUpsert,
+  PartnerAccountsQuery,
+  PartnerEventsQuery,
+  PartnerQuoteCreate,
+} from './partner-api.ts';
 import { Quote, QuoteAccept, QuoteDecline, QuoteId } from './quote.ts';
 import { CountryList, CurrencyList } from './reference.ts';
 import type { PartnerScope, Scope } from './scopes.ts';
@@ -117,6 +126,16 @@ const accountId: RouteParam = {
   schema: AccountId,
   description:
     "An account id: the token's `sub`. Any other id, or an account not linked to the token's partner, answers `404`.",
+};
+const externalIdParam: RouteParam = {
+  schema: ExternalId,
+  description:
+    'Your own id for the account: 1–100 characters of `A–Z a–z 0–9 . _ : -`, unique among yours. A malformed one is `400 validation_failed`.',
+};
+const partnerQuoteId: RouteParam = {
+  schema: QuoteId,
+  description:
+    'A quote id. An id that is malformed, unknown or of an account not linked to you answers `404`.',
 };
 const REFERENCE_CACHE = 'private, max-age=3600';
 const ANY_TOKEN: RouteAuth = { kind: 'widget', scopes: [], linkedAccount: false };
@@ -335,6 +354,138 @@ export const CORE_API_ROUTES = {
       limit: {
         schema: eventsLimit,
         description: 'Events per page, 1–100 (default 50).',
+      },
+    },
+    idempotent: false,
+    responses: [{ status: 200, description: 'A page of events.', schema: EventPage, etag: false }],
+    errors: [],
+  },
+  // --- the partner API: a partner token, every account linked to its partner ---
+  upsertPartnerAccount: {
+    id: 'upsertPartnerAccount',
+    method: 'PUT',
+    path: '/v1/partner/accounts/:external_id',
+    tag: 'partner',
+    summary: 'Create or update an account by your own id',
+    description:
+      'Creates the account you know as `external_id` (`201`; it is linked to you), or replaces its editable fields (`200`): a field left out is cleared. Checked as `PATCH /v1/accounts/{id}` checks them: country, region and currency against the reference data, the tax id against the billing country. An update that changes something writes an `account.updated` event and bumps `version`; one that changes nothing answers the account as it is. Dedupe rule: your billing emails are compared trimmed and lower-cased (`Ann@Example.com ` is `ann@example.com`; nothing else is folded), and a second `external_id` with the email of one of your accounts is `409 account_duplicate` with that account’s `account_id` and `external_id` in `details`. `If-Match` is optional; a stale one is `412 version_conflict`, as is one sent for an `external_id` you have no account for yet.',
+    auth: partnerAuth('partner:accounts'),
+    params: { external_id: externalIdParam },
+    body: { kind: 'json', schema: PartnerAccountUpsert },
+    idempotent: true,
+    ifMatch: 'optional',
+    responses: [
+      resource('The account, updated (or unchanged).', PartnerAccount),
+      resource('The account, created and linked to you.', PartnerAccount, 201),
+    ],
+    errors: ['version_conflict', 'account_duplicate'],
+  },
+  getPartnerAccount: {
+    id: 'getPartnerAccount',
+    method: 'GET',
+    path: '/v1/partner/accounts/:external_id',
+    tag: 'partner',
+    summary: 'Read an account by your own id',
+    description:
+      'The account you created or updated as `external_id`. An `external_id` you have not used is `404`, whoever else may use it.',
+    auth: partnerAuth('partner:accounts'),
+    params: { external_id: externalIdParam },
+    idempotent: false,
+    responses: [resource('The account.', PartnerAccount)],
+    errors: ['not_found'],
+  },
+  listPartnerAccounts: {
+    id: 'listPartnerAccounts',
+    method: 'GET',
+    path: '/v1/partner/accounts',
+    tag: 'partner',
+    summary: 'List your accounts',
+    description:
+      'The accounts you created through `PUT /v1/partner/accounts/{external_id}`, in the order you created them, cursor-paginated as the event feed is: ask again with `after=next_cursor` while `has_more`.',
+    auth: partnerAuth('partner:accounts'),
+    query: {
+      after: {
+        schema: PartnerAccountsQuery.shape.after,
+        description:
+          'Answer the accounts after this cursor, a whole number (0, the default, is the beginning).',
+      },
+      limit: {
+        schema: PartnerAccountsQuery.shape.limit,
+        description: 'Accounts per page, 1–100 (default 50).',
+      },
+    },
+    idempotent: false,
+    responses: [
+      { status: 200, description: 'A page of accounts.', schema: PartnerAccountPage, etag: false },
+    ],
+    errors: [],
+  },
+  createPartnerQuote: {
+    id: 'createPartnerQuote',
+    method: 'POST',
+    path: '/v1/partner/quotes',
+    tag: 'partner',
+    summary: 'Create a quote for one of your accounts',
+    description:
+      'Creates an `open` quote (version 1) for an account linked to you, named by `account_id` or by your `external_id` (exactly one; an account you do not reach is `404`). Amounts are in the currency’s minor unit. The server computes each line’s `amount` (quantity × unit_amount), `subtotal` (their sum) and `total` (subtotal + tax); any of them you send must agree, or the answer is `400 validation_failed` naming the field and the expected value. `valid_until` lies in the future, at most a year ahead. `number` is unique among your quotes (`400 validation_failed` when taken); when left out, the next free one of `Q-000001`, `Q-000002`, …. A customer’s widget token (`quote:read`, `quote:accept`) then reads and accepts it.',
+    auth: partnerAuth('partner:quotes'),
+    body: { kind: 'json', schema: PartnerQuoteCreate },
+    idempotent: true,
+    responses: [resource('The quote, open.', Quote, 201)],
+    errors: ['not_found'],
+  },
+  getPartnerQuote: {
+    id: 'getPartnerQuote',
+    method: 'GET',
+    path: '/v1/partner/quotes/:id',
+    tag: 'partner',
+    summary: 'Read a quote of one of your accounts',
+    description:
+      'Any quote of an account linked to you, whoever created it. An open quote past `valid_until` reads as `expired`.',
+    auth: partnerAuth('partner:quotes'),
+    params: { id: partnerQuoteId },
+    idempotent: false,
+    responses: [resource('The quote.', Quote)],
+    errors: ['not_found'],
+  },
+  voidPartnerQuote: {
+    id: 'voidPartnerQuote',
+    method: 'POST',
+    path: '/v1/partner/quotes/:id/void',
+    tag: 'partner',
+    summary: 'Void a quote',
+    description:
+      'Ends an open quote: it becomes `expired`, with `valid_until` set to the moment of voiding, and can no longer be accepted. An accepted or declined quote is `409 quote_not_open`; one already expired (voided before, or past `valid_until`) is `409 quote_expired`. A retry under the same `Idempotency-Key` replays the first answer. Takes no body (or `{}`).',
+    auth: partnerAuth('partner:quotes'),
+    params: { id: partnerQuoteId },
+    body: { kind: 'empty' },
+    idempotent: true,
+    ifMatch: 'optional',
+    responses: [resource('The voided quote.', Quote)],
+    errors: ['not_found', 'version_conflict', 'quote_expired', 'quote_not_open'],
+  },
+  listPartnerEvents: {
+    id: 'listPartnerEvents',
+    method: 'GET',
+    path: '/v1/partner/events',
+    tag: 'partner',
+    summary: 'Read your partner-wide event feed',
+    description:
+      'Every event of every account linked to you, oldest first, in the shape and with the cursors of `GET /v1/events`: the polling safety net beside webhooks, delivered at least once (deduplicate on `id`).',
+    auth: partnerAuth('partner:events'),
+    query: {
+      after: {
+        schema: PartnerEventsQuery.shape.after,
+        description:
+          'Answer the events after this cursor, a whole number (0, the default, is the beginning).',
+      },
+      limit: {
+        schema: PartnerEventsQuery.shape.limit,
+        description: 'Events per page, 1–100 (default 50).',
+      },
+      types: {
+        schema: PartnerEventsQuery.shape.types,
+        description: `Only these event types, comma-separated: ${DOMAIN_EVENT_TYPES.map((type) => `\`${type}\``).join(', ')}. An unknown type is \`400 validation_failed\`.`,
       },
     },
     idempotent: false,

@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { eventRoutes } from './routes/events.ts';
 import { onboardingRoutes } from './routes/onboarding.ts';
 import { operationRoutes } from './routes/operations.ts';
+import { partnerRoutes } from './routes/partner.ts';
 import { quoteRoutes } from './routes/quotes.ts';
 import { referenceRoutes } from './routes/reference.ts';
 
@@ -43,6 +44,7 @@ export function createCoreApp(deps: CoreAppDeps): Hono<CoreEnv> {
     ...accountRoutes(kit),
     ...referenceRoutes(),
     ...eventRoutes(kit),
+    ...partnerRoutes(kit),
     ...operationRoutes(kit),
   };
   mountRoutes(app, coreApiRoutes(), handlers, {

@@ -182,6 +182,41 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
         WHERE session_id IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: "partner api: the partner's own ids for accounts, quote numbers per partner",
+    sql: `
+      -- The accounts a partner made or adopted through the partner API, by the partner's own id.
+      -- seq orders the partner's list (a stable cursor); the email is kept in its compared form
+      -- so the dedupe rule is a unique index, not a read-then-write race.
+      CREATE TABLE partner_accounts (
+        seq                      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        partner_id               text NOT NULL,
+        external_id              text NOT NULL,
+        account_id               text NOT NULL REFERENCES accounts (id),
+        billing_email_normalised text NOT NULL,
+        created_at               timestamptz NOT NULL,
+        UNIQUE (partner_id, external_id),
+        UNIQUE (partner_id, billing_email_normalised),
+        UNIQUE (partner_id, account_id)
+      );
+      CREATE INDEX partner_accounts_partner_seq_idx ON partner_accounts (partner_id, seq);
+
+      -- Quote numbers are unique per partner, whoever chose them. The quote is written after its
+      -- number is claimed, in the same transaction: the key is checked at commit.
+      CREATE TABLE partner_quote_numbers (
+        partner_id text NOT NULL,
+        number     text NOT NULL,
+        quote_id   text NOT NULL REFERENCES quotes (id) DEFERRABLE INITIALLY DEFERRED,
+        PRIMARY KEY (partner_id, number)
+      );
+      -- The last number generated for each partner (\`Q-000042\`); a row lock serialises them.
+      CREATE TABLE partner_quote_counters (
+        partner_id text PRIMARY KEY,
+        last       bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 export function migrateCore(

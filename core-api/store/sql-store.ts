@@ -6,6 +6,7 @@ import * as accounts from './sql/accounts.ts';
 import * as events from './sql/events.ts';
 import * as idempotency from './sql/idempotency.ts';
 import * as onboarding from './sql/onboarding.ts';
+import * as partnerAccounts from './sql/partner-accounts.ts';
 import * as quotes from './sql/quotes.ts';
 import * as webhooks from './sql/webhooks.ts';
 import type {
@@ -16,6 +17,7 @@ import type {
   DomainEventType,
   IdempotencyRecord,
   NewDomainEvent,
+  PartnerAccountLink,
   WebhookAttemptOutcome,
   WebhookAttemptRow,
   WebhookEndpointRow,
@@ -151,6 +153,51 @@ export class SqlCoreRepo implements CoreRepo {
   }
   countFailingWebhookEndpoints(): Promise<number> {
     return webhooks.countFailing(this.db);
+  }
+
+  lockPartnerAccounts(partnerId: string): Promise<void> {
+    return partnerAccounts.lockPartnerAccounts(this.db, partnerId);
+  }
+  findPartnerAccount(
+    partnerId: string,
+    by: Parameters<CoreRepo['findPartnerAccount']>[1],
+  ): Promise<PartnerAccountLink | null> {
+    return partnerAccounts.findPartnerAccount(this.db, partnerId, by);
+  }
+  insertPartnerAccount(link: Omit<PartnerAccountLink, 'seq'>): Promise<PartnerAccountLink> {
+    return partnerAccounts.insertPartnerAccount(this.db, link);
+  }
+  updatePartnerAccountEmail(
+    partnerId: string,
+    externalId: string,
+    emailNormalised: string,
+  ): Promise<void> {
+    return partnerAccounts.updatePartnerAccountEmail(
+      this.db,
+      partnerId,
+      externalId,
+      emailNormalised,
+    );
+  }
+  listPartnerAccounts(
+    partnerId: string,
+    after: number,
+    limit: number,
+  ): Promise<PartnerAccountLink[]> {
+    return partnerAccounts.listPartnerAccounts(this.db, partnerId, after, limit);
+  }
+  getPartnerQuote(
+    partnerId: string,
+    id: string,
+    opts?: { forUpdate?: boolean },
+  ): Promise<Quote | null> {
+    return partnerAccounts.getPartnerQuote(this.db, partnerId, id, opts);
+  }
+  nextQuoteNumber(partnerId: string): Promise<number> {
+    return partnerAccounts.nextQuoteNumber(this.db, partnerId);
+  }
+  claimQuoteNumber(partnerId: string, number: string, quoteId: string): Promise<boolean> {
+    return partnerAccounts.claimQuoteNumber(this.db, partnerId, number, quoteId);
   }
 
   getIdempotency(partnerId: string, key: string): Promise<IdempotencyRecord | null> {

@@ -71,6 +71,18 @@ export interface WebhookAttemptRow {
   attempted_at: string;
 }
 
+/** The partner's own id for one of its accounts (`PUT /v1/partner/accounts/:external_id`). */
+export interface PartnerAccountLink {
+  /** Position in the partner's list: the list's cursor. */
+  seq: number;
+  partner_id: string;
+  external_id: string;
+  account_id: string;
+  /** The billing email in the form the dedupe rule compares (`normaliseBillingEmail`). */
+  billing_email_normalised: string;
+  created_at: string;
+}
+
 export interface IdempotencyRecord {
   partner_id: string;
   key: string;
@@ -180,6 +192,39 @@ export interface CoreRepo {
   webhookLag(): Promise<{ endpoint_id: string; seconds: number }[]>;
   /** Endpoints whose last delivery used up its attempts and that have not succeeded since. */
   countFailingWebhookEndpoints(): Promise<number>;
+
+  /**
+   * Serialises the partner's account upserts until the transaction ends: the dedupe check and
+   * the write it allows happen as one. Take it before anything that appends an event.
+   */
+  lockPartnerAccounts(partnerId: string): Promise<void>;
+  /** One of the partner's links, by the partner's id, the compared email, or our account id. */
+  findPartnerAccount(
+    partnerId: string,
+    by: { externalId: string } | { emailNormalised: string } | { accountId: string },
+  ): Promise<PartnerAccountLink | null>;
+  insertPartnerAccount(link: Omit<PartnerAccountLink, 'seq'>): Promise<PartnerAccountLink>;
+  updatePartnerAccountEmail(
+    partnerId: string,
+    externalId: string,
+    emailNormalised: string,
+  ): Promise<void>;
+  /** The partner's links after `seq`, oldest first. */
+  listPartnerAccounts(
+    partnerId: string,
+    after: number,
+    limit: number,
+  ): Promise<PartnerAccountLink[]>;
+  /** A quote whose account is linked to the partner; any other reads as absent. */
+  getPartnerQuote(
+    partnerId: string,
+    id: string,
+    opts?: { forUpdate?: boolean },
+  ): Promise<Quote | null>;
+  /** The partner's next generated quote number (1, 2, …); locks its counter until commit. */
+  nextQuoteNumber(partnerId: string): Promise<number>;
+  /** Claims a quote number among the partner's for `quoteId`; false when it is taken. */
+  claimQuoteNumber(partnerId: string, number: string, quoteId: string): Promise<boolean>;
 
   getIdempotency(partnerId: string, key: string): Promise<IdempotencyRecord | null>;
   /** Inserts; false when the (partner, key) pair exists already (a concurrent twin won). */

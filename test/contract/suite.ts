@@ -78,6 +78,7 @@ import {
   type OnboardingStep,
   type Scope,
 } from '../../contracts/index.ts';
+import { partnerContractSuite } from './partner-suite.ts';
 
 export interface ContractContext {
   baseUrl: string;
@@ -182,6 +183,11 @@ function decodeClaims(token: string): Record<string, unknown> {
 }
 
 export function contractSuite(ctx: () => ContractContext): void {
+  widgetContractSuite(ctx);
+  partnerContractSuite(ctx);
+}
+
+function widgetContractSuite(ctx: () => ContractContext): void {
   const runId = alnum(10);
   const tokens = new Map<string, { token: string; expiresAt: number }>();
 

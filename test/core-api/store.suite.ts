@@ -411,6 +411,125 @@ export function coreStoreSuite(name: string, open: () => Promise<CoreStore>): vo
       });
     });
 
+    describe('partner accounts and quote numbers', () => {
+      const link = (partner: string, accountIdOf: string, externalId: string, email: string) => ({
+        partner_id: partner,
+        external_id: externalId,
+        account_id: accountIdOf,
+        billing_email_normalised: email,
+        created_at: at(5),
+      });
+      const a1 = account();
+      const a2 = account();
+
+      before(async () => {
+        for (const a of [a1, a2]) {
+          await store.insertAccount(a);
+          await store.linkAccount(a.id, p1);
+        }
+      });
+
+      it("keeps the partner's own id for an account and finds it by that id, the email or our id", async () => {
+        const stored = await store.insertPartnerAccount(link(p1, a1.id, 'crm:1', 'a1@x.example'));
+        assert.ok(stored.seq >= 1);
+        assert.deepEqual(stored, { seq: stored.seq, ...link(p1, a1.id, 'crm:1', 'a1@x.example') });
+        assert.deepEqual(await store.findPartnerAccount(p1, { externalId: 'crm:1' }), stored);
+        assert.deepEqual(
+          await store.findPartnerAccount(p1, { emailNormalised: 'a1@x.example' }),
+          stored,
+        );
+        assert.deepEqual(await store.findPartnerAccount(p1, { accountId: a1.id }), stored);
+        assert.equal(await store.findPartnerAccount(p2, { externalId: 'crm:1' }), null);
+      });
+
+      it('refuses a second external_id or email within one partner, not across partners', async () => {
+        await assert.rejects(
+          store.insertPartnerAccount(link(p1, a2.id, 'crm:1', 'a2@x.example')),
+          (err) => sqlState(err) === '23505',
+        );
+        await assert.rejects(
+          store.insertPartnerAccount(link(p1, a2.id, 'crm:2', 'a1@x.example')),
+          (err) => sqlState(err) === '23505',
+        );
+        await store.linkAccount(a2.id, p2);
+        await store.insertPartnerAccount(link(p2, a2.id, 'crm:1', 'a1@x.example'));
+        assert.equal(
+          (await store.findPartnerAccount(p2, { externalId: 'crm:1' }))?.account_id,
+          a2.id,
+        );
+      });
+
+      it("lists a partner's links oldest first after a cursor, and moves the compared email", async () => {
+        await store.insertPartnerAccount(link(p1, a2.id, 'crm:2', 'a2@x.example'));
+        const all = await store.listPartnerAccounts(p1, 0, 10);
+        assert.deepEqual(
+          all.map((row) => row.external_id),
+          ['crm:1', 'crm:2'],
+        );
+        assert.deepEqual(await store.listPartnerAccounts(p1, all[0]!.seq, 10), [all[1]]);
+        assert.deepEqual(await store.listPartnerAccounts(p1, 0, 1), [all[0]]);
+        await store.updatePartnerAccountEmail(p1, 'crm:2', 'new@x.example');
+        assert.equal(
+          (await store.findPartnerAccount(p1, { emailNormalised: 'new@x.example' }))?.external_id,
+          'crm:2',
+        );
+      });
+
+      it('reads a quote for a partner only through a linked account', async () => {
+        const q = quote(a1.id);
+        await store.insertQuote(q);
+        assert.deepEqual(await store.getPartnerQuote(p1, q.id), q);
+        assert.equal(await store.getPartnerQuote(p2, q.id), null);
+        assert.equal(await store.getPartnerQuote(p1, quoteId()), null);
+        await store.transaction(async (repo) => {
+          assert.deepEqual(await repo.getPartnerQuote(p1, q.id, { forUpdate: true }), q);
+        });
+      });
+
+      it('counts quote numbers per partner and claims each number once per partner', async () => {
+        const first = await store.nextQuoteNumber(p1);
+        assert.equal(await store.nextQuoteNumber(p1), first + 1);
+        assert.equal(await store.nextQuoteNumber(p2), 1);
+        const q = quote(a1.id);
+        await store.insertQuote(q);
+        assert.equal(await store.claimQuoteNumber(p1, 'N-1', q.id), true);
+        assert.equal(await store.claimQuoteNumber(p1, 'N-1', q.id), false);
+        assert.equal(await store.claimQuoteNumber(p2, 'N-1', q.id), true);
+      });
+
+      it('claims a number before its quote is written, checked when the transaction commits', async () => {
+        const q = quote(a1.id);
+        await store.transaction(async (repo) => {
+          assert.equal(await repo.claimQuoteNumber(p1, 'N-2', q.id), true);
+          await repo.insertQuote(q);
+        });
+        await assert.rejects(
+          store.transaction((repo) => repo.claimQuoteNumber(p1, 'N-3', quoteId())),
+          (err) => sqlState(err) === '23503',
+        );
+        assert.equal(await store.claimQuoteNumber(p1, 'N-3', q.id), true, 'rolled back');
+      });
+
+      it("serialises one partner's upserts under lockPartnerAccounts", async () => {
+        const order: string[] = [];
+        let held!: () => void;
+        const holding = new Promise<void>((resolve) => (held = resolve));
+        const first = store.transaction(async (repo) => {
+          await repo.lockPartnerAccounts(p1);
+          held();
+          await sleep(150);
+          order.push('first done');
+        });
+        await holding;
+        const second = store.transaction(async (repo) => {
+          await repo.lockPartnerAccounts(p1);
+          order.push('second locked');
+        });
+        await Promise.all([first, second]);
+        assert.deepEqual(order, ['first done', 'second locked']);
+      });
+    });
+
     describe('transactions', () => {
       it('gives back what the function returns, and commits its writes', async () => {
         const a = account();
