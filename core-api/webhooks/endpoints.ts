@@ -35,6 +35,9 @@ export interface WebhookDeps {
   repo?: CoreRepo;
 }
 
+/** What the functions that never open or seal a secret need: no key-encryption key. */
+export type WebhookStoreDeps = Omit<WebhookDeps, 'kek'>;
+
 export interface WebhookPartner {
   partnerId: string;
   /** From the partner's token: live endpoints must be public https. */
@@ -46,7 +49,7 @@ export interface WebhookPartner {
 export const SECRET_OVERLAP_MS = 24 * 3600_000;
 export const MAX_DELIVERIES_PAGE = 100;
 
-function within<T>(deps: WebhookDeps, fn: (repo: CoreRepo) => Promise<T>): Promise<T> {
+function within<T>(deps: WebhookStoreDeps, fn: (repo: CoreRepo) => Promise<T>): Promise<T> {
   return deps.repo ? fn(deps.repo) : deps.store.transaction(fn);
 }
 
@@ -130,7 +133,7 @@ export async function createWebhookEndpoint(
 }
 
 export async function listWebhookEndpoints(
-  deps: WebhookDeps,
+  deps: WebhookStoreDeps,
   who: WebhookPartner,
 ): Promise<WebhookEndpoint[]> {
   return (await (deps.repo ?? deps.store).listWebhookEndpoints(who.partnerId)).map(
@@ -139,7 +142,7 @@ export async function listWebhookEndpoints(
 }
 
 export async function getWebhookEndpoint(
-  deps: WebhookDeps,
+  deps: WebhookStoreDeps,
   who: WebhookPartner,
   id: string,
 ): Promise<WebhookEndpoint> {
@@ -151,7 +154,7 @@ export async function getWebhookEndpoint(
  * `ifMatch`: the version the caller read; another one is `412 version_conflict`.
  */
 export async function updateWebhookEndpoint(
-  deps: WebhookDeps,
+  deps: WebhookStoreDeps,
   who: WebhookPartner,
   id: string,
   input: WebhookEndpointUpdate,
@@ -178,7 +181,7 @@ export async function updateWebhookEndpoint(
 
 /** Removes the endpoint with its queue and history; answers it as it was. */
 export async function deleteWebhookEndpoint(
-  deps: WebhookDeps,
+  deps: WebhookStoreDeps,
   who: WebhookPartner,
   id: string,
   ifMatch?: number,
@@ -220,20 +223,20 @@ export async function rotateWebhookSecret(
 
 /** Queues a `webhook.test` event for this endpoint alone; it is not in the event feed. */
 export async function sendTestWebhook(
-  deps: WebhookDeps,
+  deps: WebhookStoreDeps,
   who: WebhookPartner,
   id: string,
 ): Promise<{ event_id: string }> {
   return within(deps, async (repo) => {
     const row = await owned(repo, who, id);
     const event = {
-    id: `evt_${randomUUID().replace(/-/g, '')}`,
-    type: 'webhook.test' as const,
-    data: {
-      endpoint_id: row.id,
-      message: 'A test event: your endpoint receives Tessera webhooks.',
-    },
-    created_at: (who.now ?? new Date()).toISOString(),
+      id: `evt_${randomUUID().replace(/-/g, '')}`,
+      type: 'webhook.test' as const,
+      data: {
+        endpoint_id: row.id,
+        message: 'A test event: your endpoint receives Tessera webhooks.',
+      },
+      created_at: (who.now ?? new Date()).toISOString(),
     };
     await repo.enqueueWebhookEvent(row.id, event);
     return { event_id: event.id };
@@ -246,7 +249,7 @@ export async function sendTestWebhook(
  * again under the same `webhook-id`, so a receiver that deduplicates ignores what it has.
  */
 export async function replayWebhookEvents(
-  deps: WebhookDeps,
+  deps: WebhookStoreDeps,
   who: WebhookPartner,
   id: string,
   input: { after: string },
@@ -267,7 +270,7 @@ export async function replayWebhookEvents(
 
 /** Every attempt, newest first; `after` (a page's `next_cursor`) pages on to older ones. */
 export async function listWebhookDeliveries(
-  deps: WebhookDeps,
+  deps: WebhookStoreDeps,
   who: WebhookPartner,
   id: string,
   opts: { limit?: number; after?: number } = {},
