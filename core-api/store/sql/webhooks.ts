@@ -130,8 +130,7 @@ export async function findEndpoint(db: Db, id: string): Promise<WebhookEndpointR
 
 export async function endpointOverview(db: Db): Promise<WebhookEndpointOverview[]> {
   const rows = await db.query<EndpointRow & { lag_seconds: number | null; pending: number }>(
-    `SELECT ${ENDPOINT_COLUMNS
-      .split(',')
+    `SELECT ${ENDPOINT_COLUMNS.split(',')
       .map((column) => `e.${column.trim()}`)
       .join(', ')},
             greatest(0, extract(epoch FROM now() - min(d.event_created_at)))::float8 AS lag_seconds,
