@@ -133,7 +133,10 @@ export async function endpointOverview(db: Db): Promise<WebhookEndpointOverview[
     `SELECT ${ENDPOINT_COLUMNS.split(',')
       .map((column) => `e.${column.trim()}`)
       .join(', ')},
-            greatest(0, extract(epoch FROM now() - min(d.event_created_at)))::float8 AS lag_seconds,
+            -- greatest() skips NULLs: without the CASE, nothing waiting would read as 0 s.
+            CASE WHEN count(d.id) > 0
+                 THEN greatest(0, extract(epoch FROM now() - min(d.event_created_at)))::float8
+            END AS lag_seconds,
             count(d.id)::int AS pending
      FROM webhook_endpoints e
      LEFT JOIN webhook_deliveries d ON d.endpoint_id = e.id AND d.state = 'pending'
