@@ -30,7 +30,7 @@ export interface WebhookEndpointRow {
   previous_secret_sealed: string | null;
   previous_secret_expires_at: string | null;
   failing_since: string | null;
-  /** Bumped by every change the partner or an operator makes; the delivery's own marks leave it. */
+  /** Bumped by every change of what the API shows: edits, rotations, and the delivery's marks. */
   version: number;
   created_at: string;
   updated_at: string;

@@ -350,18 +350,19 @@ export async function settleDelivery(
     );
     if (outcome.disableEndpoint) {
       await tx.query(
-        `UPDATE webhook_endpoints SET status = 'disabled', updated_at = now() WHERE id = $1`,
+        `UPDATE webhook_endpoints SET status = 'disabled', version = version + 1, updated_at = now()
+         WHERE id = $1`,
         [delivery.endpoint_id],
       );
     } else if (outcome.delivered) {
       await tx.query(
-        `UPDATE webhook_endpoints SET failing_since = NULL
+        `UPDATE webhook_endpoints SET failing_since = NULL, version = version + 1
          WHERE id = $1 AND failing_since IS NOT NULL`,
         [delivery.endpoint_id],
       );
     } else if (settled[0] && state === 'failed') {
       await tx.query(
-        `UPDATE webhook_endpoints SET failing_since = now()
+        `UPDATE webhook_endpoints SET failing_since = now(), version = version + 1
          WHERE id = $1 AND failing_since IS NULL`,
         [delivery.endpoint_id],
       );
