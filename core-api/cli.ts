@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ErrorEnvelope, PartnerId, TesseraError } from '../contracts/index.ts';
+import { PartnerId, TesseraError } from '../contracts/index.ts';
 import { portOption, type CliIo } from '../service-kit/cli.ts';
 import { untilSignalled } from '../service-kit/http/listen.ts';
-import { readLiveAdvert } from '../service-kit/lock.ts';
-import { readAdminToken } from '../service-kit/stack.ts';
+import { runningCoreAdmin } from './admin-client.ts';
 import { coreApiConfig, type CoreApiConfig } from './config.ts';
 import { seedDemo, type SeedResult } from './seed.ts';
 import { startCoreApi } from './server.ts';
-import { coreAdvertPath, openCoreApiStore } from './state.ts';
+import { openCoreApiStore } from './state.ts';
+import { webhookCommands } from './webhooks/cli.ts';
 
 /** Seeds through the running core API when it holds the embedded database, else directly. */
 export async function seed(config: CoreApiConfig, partnerId: string): Promise<SeedResult> {
@@ -19,25 +19,8 @@ export async function seed(config: CoreApiConfig, partnerId: string): Promise<Se
       `--partner must be a partner id (ptn_…), got "${partnerId}".`,
       { fields: [{ path: 'partner', code: 'invalid_format', message: 'not a partner id' }] },
     );
-  if (!config.databaseUrl) {
-    const advert = await readLiveAdvert(coreAdvertPath(config.dataDir));
-    if (advert) {
-      const response = await fetch(`${advert.url}/admin/v1/seed`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${await readAdminToken({ adminToken: config.adminToken, dataDir: config.dataDir })}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ partner_id: partnerId }),
-      });
-      const body: unknown = await response.json();
-      if (response.ok) return body as SeedResult;
-      const envelope = ErrorEnvelope.safeParse(body);
-      throw envelope.success
-        ? new TesseraError(envelope.data.error.code, envelope.data.error.message)
-        : new TesseraError('internal_error', `The core API answered ${response.status}.`);
-    }
-  }
+  const admin = await runningCoreAdmin(config);
+  if (admin) return admin<SeedResult>('POST', '/seed', { partner_id: partnerId });
   const core = await openCoreApiStore(config);
   try {
     return await seedDemo(core.store, { partnerId });
@@ -46,7 +29,7 @@ export async function seed(config: CoreApiConfig, partnerId: string): Promise<Se
   }
 }
 
-/** `tessera core-api start`, `tessera core-api seed`. */
+/** `tessera core-api start`, `tessera core-api seed`, and the operators' `tessera webhooks …`. */
 export function coreApiCommands(program: Command, io: CliIo): void {
   const coreApi = program
     .command('core-api')
@@ -105,4 +88,5 @@ export function coreApiCommands(program: Command, io: CliIo): void {
         ].join('\n'),
       );
     });
+  webhookCommands(program, io);
 }

@@ -30,6 +30,7 @@ import { createCoreApp } from './http/app.ts';
 import { seedDemo } from './seed.ts';
 import { coreAdvertPath, openCoreApiStore } from './state.ts';
 import type { CoreStore } from './store/types.ts';
+import { webhookAdminRoutes } from './webhooks/admin.ts';
 import type { WebhookDeps } from './webhooks/endpoints.ts';
 import { createWebhookMetrics } from './webhooks/metrics.ts';
 import { WebhookWorker } from './webhooks/worker.ts';
@@ -131,6 +132,7 @@ export async function startCoreApi(
     const body = await readJson(c, SeedBody);
     return c.json(await seedDemo(core.store, { partnerId: body.partner_id }), 201);
   });
+  webhookAdminRoutes(admin, { store: core.store });
   app.route('/admin/v1', admin);
   // Mounted apps' own notFound never runs: a path neither of them has is answered here.
   app.notFound((c) => sendError(c, 'not_found', `Nothing at ${c.req.method} ${c.req.path}.`));
@@ -145,6 +147,7 @@ export async function startCoreApi(
       partnerRateLimit: { per_second: config.partnerRatePerSecond, burst: config.partnerRateBurst },
       metrics,
       log,
+      webhooks: { store: core.store, kek },
     }),
   );
 

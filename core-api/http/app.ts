@@ -14,6 +14,7 @@ import { operationRoutes } from './routes/operations.ts';
 import { partnerRoutes } from './routes/partner.ts';
 import { quoteRoutes } from './routes/quotes.ts';
 import { referenceRoutes } from './routes/reference.ts';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 
 export type { CoreAppDeps } from './context.ts';
 
@@ -46,6 +47,7 @@ export function createCoreApp(deps: CoreAppDeps): Hono<CoreEnv> {
     ...eventRoutes(kit),
     ...partnerRoutes(kit),
     ...operationRoutes(kit),
+    ...webhookEndpointRoutes(kit),
   };
   mountRoutes(app, coreApiRoutes(), handlers, {
     widget: accessGuard(deps),

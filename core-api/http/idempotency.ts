@@ -15,7 +15,8 @@ import { etag } from './preconditions.ts';
 export interface MutationOutcome {
   status: ContentfulStatusCode;
   schema: z.ZodMiniType;
-  body: { version: number };
+  /** A resource at its `version` (answered as `ETag`), or an answer that is no resource. */
+  body: { version?: number; [field: string]: unknown };
 }
 
 /**
@@ -87,7 +88,8 @@ export function idempotentMutations<C extends Context>(
         const checked = outcome.schema.safeParse(outcome.body);
         if (!checked.success) throw new Error('response does not match its contract');
         const text = JSON.stringify(checked.data);
-        const headers: Record<string, string> = { ETag: etag(outcome.body.version) };
+        const headers: Record<string, string> =
+          outcome.body.version === undefined ? {} : { ETag: etag(outcome.body.version) };
         if (written[0]) headers[EVENT_ID_HEADER] = written[0];
         const inserted = await repo.putIdempotency({
           ...scope,

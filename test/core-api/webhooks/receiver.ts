@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface Received {
   id: string;
+  /** The request's path and query: tells apart endpoints that share one receiver. */
+  path: string;
   headers: Record<string, string>;
   body: string;
   at: number;
@@ -35,6 +37,7 @@ export async function startReceiver(answer: Answer = () => ({ status: 204 })) {
         if (typeof value === 'string') headers[name] = value;
       const message: Received = {
         id: headers['webhook-id'] ?? '',
+        path: request.url ?? '',
         headers,
         body: Buffer.concat(chunks).toString('utf8'),
         at: performance.now(),
