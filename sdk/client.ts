@@ -400,8 +400,11 @@ export class WebhookEndpoints {
   }
 
   async #version(id: string): Promise<number | string> {
-    const current = (await this.get(id)) as WebhookEndpoint & { version?: number };
-    return current.version ?? '*';
+    // Read raw: the version rides beside the contract's fields, which a parse would drop.
+    const current = (await this.api.call('GET', `/v1/partner/webhook-endpoints/${segment(id)}`, {
+      schema: undefined,
+    })) as { version?: unknown };
+    return typeof current.version === 'number' ? current.version : '*';
   }
 }
 
