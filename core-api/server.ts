@@ -145,6 +145,7 @@ export async function startCoreApi(
       partnerRateLimit: { per_second: config.partnerRatePerSecond, burst: config.partnerRateBurst },
       metrics,
       log,
+      webhooks: { store: core.store, kek },
     }),
   );
 

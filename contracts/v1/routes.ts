@@ -7,6 +7,18 @@ import { OnboardingApplication, OnboardingId, OnboardingPatch } from './onboardi
 import { Quote, QuoteAccept, QuoteDecline, QuoteId } from './quote.ts';
 import { CountryList, CurrencyList } from './reference.ts';
 import type { PartnerScope, Scope } from './scopes.ts';
+import {
+  WebhookDeliveriesQuery,
+  WebhookDeliveryPage,
+  WebhookEndpoint,
+  WebhookEndpointCreate,
+  WebhookEndpointId,
+  WebhookEndpointUpdate,
+  WebhookEndpointWithSecret,
+  WebhookReplay,
+  WebhookReplayQueued,
+  WebhookTestSent,
+} from './webhooks.ts';
 
 /**
  * The core API's routes, once: the router serves them, docs/api/openapi.json is generated from
@@ -118,6 +130,14 @@ const accountId: RouteParam = {
   description:
     "An account id: the token's `sub`. Any other id, or an account not linked to the token's partner, answers `404`.",
 };
+const webhookEndpointId: RouteParam = {
+  schema: WebhookEndpointId,
+  description:
+    "A webhook endpoint id (`we_…`). An id that is malformed, unknown or another partner's answers `404`.",
+};
+/** `GET /v1/partner/webhook-endpoints`' answer. */
+export const WebhookEndpointList = z.object({ data: z.array(WebhookEndpoint) });
+export type WebhookEndpointList = z.infer<typeof WebhookEndpointList>;
 const REFERENCE_CACHE = 'private, max-age=3600';
 const ANY_TOKEN: RouteAuth = { kind: 'widget', scopes: [], linkedAccount: false };
 const own = (scope: Scope): RouteAuth => ({ kind: 'widget', scopes: [scope], linkedAccount: true });
@@ -340,6 +360,175 @@ export const CORE_API_ROUTES = {
     idempotent: false,
     responses: [{ status: 200, description: 'A page of events.', schema: EventPage, etag: false }],
     errors: [],
+  },
+  // Webhook endpoints (partner API, `partner:webhooks`).
+  createWebhookEndpoint: {
+    id: 'createWebhookEndpoint',
+    method: 'POST',
+    path: '/v1/partner/webhook-endpoints',
+    tag: 'webhooks',
+    summary: 'Register a webhook endpoint',
+    description:
+      'A URL of yours and the event types it receives. The answer carries the signing secret (`whsec_…`): the only time it is shown, apart from a replay of this request under the same `Idempotency-Key`, which answers the same body. A live-mode partner’s URL must be `https` on a public address; a test-mode partner may also use `http` and loopback.',
+    auth: partnerAuth('partner:webhooks'),
+    body: { kind: 'json', schema: WebhookEndpointCreate },
+    idempotent: true,
+    responses: [
+      resource(
+        'The endpoint, with its signing secret (shown once).',
+        WebhookEndpointWithSecret,
+        201,
+      ),
+    ],
+    errors: [],
+  },
+  listWebhookEndpoints: {
+    id: 'listWebhookEndpoints',
+    method: 'GET',
+    path: '/v1/partner/webhook-endpoints',
+    tag: 'webhooks',
+    summary: 'List webhook endpoints',
+    description: "The partner's endpoints, oldest first, without their secrets.",
+    auth: partnerAuth('partner:webhooks'),
+    idempotent: false,
+    responses: [
+      {
+        status: 200,
+        description: 'Every endpoint of the partner.',
+        schema: WebhookEndpointList,
+        etag: false,
+      },
+    ],
+    errors: [],
+  },
+  getWebhookEndpoint: {
+    id: 'getWebhookEndpoint',
+    method: 'GET',
+    path: '/v1/partner/webhook-endpoints/:id',
+    tag: 'webhooks',
+    summary: 'Read a webhook endpoint',
+    description: 'Its status, `failing_since`, and its version as `ETag`; never its secret.',
+    auth: partnerAuth('partner:webhooks'),
+    params: { id: webhookEndpointId },
+    idempotent: false,
+    responses: [resource('The endpoint.', WebhookEndpoint)],
+    errors: ['not_found'],
+  },
+  updateWebhookEndpoint: {
+    id: 'updateWebhookEndpoint',
+    method: 'PATCH',
+    path: '/v1/partner/webhook-endpoints/:id',
+    tag: 'webhooks',
+    summary: 'Update, pause or resume a webhook endpoint',
+    description:
+      'Changes the fields sent: `url`, `event_types`, `description`, `status` (`paused` holds deliveries and keeps queueing; `enabled` sends what was held, and re-enables an endpoint a `410 Gone` disabled).',
+    auth: partnerAuth('partner:webhooks'),
+    params: { id: webhookEndpointId },
+    ...patch(WebhookEndpointUpdate),
+    responses: [resource('The endpoint at its new version.', WebhookEndpoint)],
+    errors: ['not_found', 'precondition_required', 'version_conflict'],
+  },
+  deleteWebhookEndpoint: {
+    id: 'deleteWebhookEndpoint',
+    method: 'DELETE',
+    path: '/v1/partner/webhook-endpoints/:id',
+    tag: 'webhooks',
+    summary: 'Delete a webhook endpoint',
+    description:
+      'Removes the endpoint with its queue and delivery history. A retry under the same `Idempotency-Key` answers the same; a new request for a deleted endpoint is `404`.',
+    auth: partnerAuth('partner:webhooks'),
+    params: { id: webhookEndpointId },
+    idempotent: true,
+    ifMatch: 'optional',
+    responses: [resource('The endpoint as it was before it was deleted.', WebhookEndpoint)],
+    errors: ['not_found', 'version_conflict'],
+  },
+  rotateWebhookSecret: {
+    id: 'rotateWebhookSecret',
+    method: 'POST',
+    path: '/v1/partner/webhook-endpoints/:id/rotate-secret',
+    tag: 'webhooks',
+    summary: "Rotate a webhook endpoint's signing secret",
+    description:
+      'Answers a new secret, once. The previous one keeps signing beside it until `previous_secret_expires_at` (24 hours): two `v1,` signatures in one `webhook-signature` header. Rotating again within that time retires the older secret at once. Takes no body (or `{}`).',
+    auth: partnerAuth('partner:webhooks'),
+    params: { id: webhookEndpointId },
+    body: { kind: 'empty' },
+    idempotent: true,
+    responses: [
+      resource('The endpoint with its new secret (shown once).', WebhookEndpointWithSecret),
+    ],
+    errors: ['not_found'],
+  },
+  testWebhookEndpoint: {
+    id: 'testWebhookEndpoint',
+    method: 'POST',
+    path: '/v1/partner/webhook-endpoints/:id/test',
+    tag: 'webhooks',
+    summary: 'Send a test event',
+    description:
+      'Queues a `webhook.test` event for this endpoint alone (it is not in the event feed) and answers its id, the `webhook-id` the delivery carries. Takes no body (or `{}`).',
+    auth: partnerAuth('partner:webhooks'),
+    params: { id: webhookEndpointId },
+    body: { kind: 'empty' },
+    idempotent: true,
+    responses: [
+      { status: 200, description: 'The test event, queued.', schema: WebhookTestSent, etag: false },
+    ],
+    errors: ['not_found'],
+  },
+  replayWebhookEvents: {
+    id: 'replayWebhookEvents',
+    method: 'POST',
+    path: '/v1/partner/webhook-endpoints/:id/replay',
+    tag: 'webhooks',
+    summary: 'Replay events to a webhook endpoint',
+    description:
+      'Sends again, under the same `webhook-id`s, every event of the endpoint’s types after `after`: an event id, or a feed cursor (`"0"`: from the beginning). Delivered, given-up and pending events alike; their attempts start over. An unknown event id is `404`.',
+    auth: partnerAuth('partner:webhooks'),
+    params: { id: webhookEndpointId },
+    body: { kind: 'json', schema: WebhookReplay },
+    idempotent: true,
+    responses: [
+      {
+        status: 200,
+        description: 'How many events were queued again.',
+        schema: WebhookReplayQueued,
+        etag: false,
+      },
+    ],
+    errors: ['not_found'],
+  },
+  listWebhookDeliveries: {
+    id: 'listWebhookDeliveries',
+    method: 'GET',
+    path: '/v1/partner/webhook-endpoints/:id/deliveries',
+    tag: 'webhooks',
+    summary: "List a webhook endpoint's delivery attempts",
+    description:
+      'Every attempt, newest first: event id and type, attempt number, the receiver’s status code, latency, error, and when the next attempt is due.',
+    auth: partnerAuth('partner:webhooks'),
+    params: { id: webhookEndpointId },
+    query: {
+      after: {
+        schema: WebhookDeliveriesQuery.shape.after,
+        description: "A page's `next_cursor`: answer the attempts older than it.",
+      },
+      limit: {
+        schema: WebhookDeliveriesQuery.shape.limit,
+        description: 'Attempts per page, 1–100 (default 50).',
+      },
+    },
+    idempotent: false,
+    responses: [
+      {
+        status: 200,
+        description: 'A page of attempts.',
+        schema: WebhookDeliveryPage,
+        etag: false,
+      },
+    ],
+    errors: ['not_found'],
   },
   health: {
     id: 'health',

@@ -67,6 +67,8 @@ export const WebhookEndpoint = z.object({
   failing_since: z.nullable(Timestamp),
   /** Until then the previous secret signs too (after a rotation). */
   previous_secret_expires_at: z.nullable(Timestamp),
+  /** Bumped by every change; answered as `ETag`, sent back as `If-Match`. */
+  version: z.int().check(z.minimum(1)),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -99,6 +101,8 @@ export type WebhookReplay = z.infer<typeof WebhookReplay>;
 
 /** One attempt to deliver one event to one endpoint. */
 export const WebhookDelivery = z.object({
+  /** The attempt's place in the endpoint's history: later attempts have larger cursors. */
+  cursor: z.int().check(z.minimum(1)),
   event_id: z.string(),
   event_type: WebhookEventType,
   /** 1 for the first attempt. */
@@ -113,11 +117,31 @@ export const WebhookDelivery = z.object({
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
+/** Newest first: pass `next_cursor` as `after` for the page of older attempts. */
 export const WebhookDeliveryPage = z.object({
   data: z.array(WebhookDelivery),
+  /** The cursor of the last (oldest) attempt on the page; null when the page is empty. */
+  next_cursor: z.nullable(z.int().check(z.minimum(1))),
   has_more: z.boolean(),
 });
 export type WebhookDeliveryPage = z.infer<typeof WebhookDeliveryPage>;
+
+/** `GET …/{id}/deliveries`' query: strings as they arrive, checked before they become numbers. */
+export const WebhookDeliveriesQuery = z.strictObject({
+  after: z.optional(
+    z.string().check(z.regex(/^[1-9]\d{0,14}$/, 'must be a next_cursor from this list')),
+  ),
+  limit: z.optional(z.string().check(z.regex(/^(?:[1-9]\d?|100)$/, 'must be 1–100'))),
+});
+export type WebhookDeliveriesQuery = z.infer<typeof WebhookDeliveriesQuery>;
+
+/** `POST …/{id}/test`'s answer: the `webhook-id` the test delivery carries. */
+export const WebhookTestSent = z.object({ event_id: z.string() });
+export type WebhookTestSent = z.infer<typeof WebhookTestSent>;
+
+/** `POST …/{id}/replay`'s answer: how many events were queued again. */
+export const WebhookReplayQueued = z.object({ queued: z.int().check(z.minimum(0)) });
+export type WebhookReplayQueued = z.infer<typeof WebhookReplayQueued>;
 
 /** The body of every delivery. `data` is the resource after the change, as the API answers it. */
 export const WebhookPayload = z.object({

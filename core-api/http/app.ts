@@ -13,6 +13,7 @@ import { onboardingRoutes } from './routes/onboarding.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { quoteRoutes } from './routes/quotes.ts';
 import { referenceRoutes } from './routes/reference.ts';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 
 export type { CoreAppDeps } from './context.ts';
 
@@ -44,6 +45,7 @@ export function createCoreApp(deps: CoreAppDeps): Hono<CoreEnv> {
     ...referenceRoutes(),
     ...eventRoutes(kit),
     ...operationRoutes(kit),
+    ...webhookEndpointRoutes(kit),
   };
   mountRoutes(app, coreApiRoutes(), handlers, {
     widget: accessGuard(deps),

@@ -14,6 +14,7 @@ import type {
 } from '../../verify/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { CoreStore } from '../store/types.ts';
+import type { WebhookDeps } from '../webhooks/endpoints.ts';
 import type { Mutate } from './idempotency.ts';
 import { etag } from './preconditions.ts';
 
@@ -32,6 +33,11 @@ export interface CoreAppDeps {
   now?: () => Date;
   /** How long `Tessera-Simulate: slow` waits. */
   slowMs?: number;
+  /**
+   * The store and the key-encryption key that seals signing secrets, for the webhook-endpoint
+   * routes; without it those routes fail (an app built for a test that never calls them).
+   */
+  webhooks?: WebhookDeps;
 }
 
 export type CoreEnv = {

@@ -15,7 +15,8 @@ import { etag } from './preconditions.ts';
 export interface MutationOutcome {
   status: ContentfulStatusCode;
   schema: z.ZodMiniType;
-  body: { version: number };
+  /** A resource at its `version` (answered as `ETag`), or an answer that is no resource. */
+  body: { version?: number; [field: string]: unknown };
 }
 
 export type Mutate<C extends Context = Context> = (
@@ -84,7 +85,7 @@ export function idempotentMutations<C extends Context>(
           fingerprint,
           status: outcome.status,
           body: text,
-          headers: { ETag: etag(outcome.body.version) },
+          headers: outcome.body.version === undefined ? {} : { ETag: etag(outcome.body.version) },
           created_at: who.now.toISOString(),
         });
         if (!inserted)
@@ -94,7 +95,7 @@ export function idempotentMutations<C extends Context>(
           );
         return { ...outcome, text };
       });
-      c.header('ETag', etag(result.body.version));
+      if (result.body.version !== undefined) c.header('ETag', etag(result.body.version));
       return c.body(result.text, result.status, { 'Content-Type': 'application/json' });
     } catch (error) {
       // A twin with the same key may have committed while this one waited: answer as it did.

@@ -182,6 +182,14 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
         WHERE session_id IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'webhook endpoints: a version for ETag and If-Match',
+    sql: `
+      ALTER TABLE webhook_endpoints
+        ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version >= 1);
+    `,
+  },
 ];
 
 export function migrateCore(

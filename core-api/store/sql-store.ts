@@ -18,6 +18,7 @@ import type {
   NewDomainEvent,
   WebhookAttemptOutcome,
   WebhookAttemptRow,
+  WebhookEndpointOverview,
   WebhookEndpointRow,
 } from './types.ts';
 
@@ -113,6 +114,12 @@ export class SqlCoreRepo implements CoreRepo {
   listWebhookEndpoints(partnerId: string): Promise<WebhookEndpointRow[]> {
     return webhooks.listEndpoints(this.db, partnerId);
   }
+  findWebhookEndpoint(id: string): Promise<WebhookEndpointRow | null> {
+    return webhooks.findEndpoint(this.db, id);
+  }
+  webhookEndpointOverview(): Promise<WebhookEndpointOverview[]> {
+    return webhooks.endpointOverview(this.db);
+  }
   updateWebhookEndpoint(endpoint: WebhookEndpointRow): Promise<void> {
     if (endpoint.status === 'enabled') this.queuedWebhooks = true;
     return webhooks.updateEndpoint(this.db, endpoint);
@@ -131,8 +138,12 @@ export class SqlCoreRepo implements CoreRepo {
     this.queuedWebhooks = true;
     return webhooks.replayEvents(this.db, endpointId, cursor);
   }
-  listWebhookAttempts(endpointId: string, limit: number): Promise<WebhookAttemptRow[]> {
-    return webhooks.listAttempts(this.db, endpointId, limit);
+  listWebhookAttempts(
+    endpointId: string,
+    limit: number,
+    before?: number,
+  ): Promise<WebhookAttemptRow[]> {
+    return webhooks.listAttempts(this.db, endpointId, limit, before);
   }
   claimWebhookDeliveries(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     return webhooks.claimDeliveries(this.db, limit, leaseMs, randomUUID());

@@ -30,8 +30,18 @@ export interface WebhookEndpointRow {
   previous_secret_sealed: string | null;
   previous_secret_expires_at: string | null;
   failing_since: string | null;
+  /** Bumped by every change the partner or an operator makes; the delivery's own marks leave it. */
+  version: number;
   created_at: string;
   updated_at: string;
+}
+
+/** An operator's view of an endpoint: the row and how far behind its deliveries are. */
+export interface WebhookEndpointOverview {
+  endpoint: WebhookEndpointRow;
+  /** Age of the oldest undelivered event in seconds; null when nothing is waiting. */
+  lag_seconds: number | null;
+  pending: number;
 }
 
 /** A delivery a worker holds until `lease` is settled or its lease time passes. */
@@ -61,6 +71,8 @@ export interface WebhookAttemptOutcome {
 }
 
 export interface WebhookAttemptRow {
+  /** Ascending with time per endpoint: the deliveries list's cursor. */
+  seq: number;
   event_id: string;
   event_type: WebhookEventType;
   attempt: number;
@@ -137,7 +149,13 @@ export interface CoreRepo {
   ): Promise<WebhookEndpointRow | null>;
   /** Oldest first. */
   listWebhookEndpoints(partnerId: string): Promise<WebhookEndpointRow[]>;
-  /** Replaces the row's settable fields (url, types, description, status, secrets). */
+  /**
+   * For the deployment's operators, not for partners: any partner's endpoint by id, and every
+   * endpoint with its lag, oldest first.
+   */
+  findWebhookEndpoint(id: string): Promise<WebhookEndpointRow | null>;
+  webhookEndpointOverview(): Promise<WebhookEndpointOverview[]>;
+  /** Replaces the row's settable fields (url, types, description, status, secrets, version). */
   updateWebhookEndpoint(endpoint: WebhookEndpointRow): Promise<void>;
   /** With its deliveries and attempts. False when there was none. */
   deleteWebhookEndpoint(partnerId: string, id: string): Promise<boolean>;
@@ -156,8 +174,12 @@ export interface CoreRepo {
    * (delivered, failed or pending alike; attempts start over). Returns how many.
    */
   replayWebhookEvents(endpointId: string, cursor: number): Promise<number>;
-  /** The endpoint's attempts, newest first. */
-  listWebhookAttempts(endpointId: string, limit: number): Promise<WebhookAttemptRow[]>;
+  /** The endpoint's attempts, newest first; with `before`, only those older than that `seq`. */
+  listWebhookAttempts(
+    endpointId: string,
+    limit: number,
+    before?: number,
+  ): Promise<WebhookAttemptRow[]>;
 
   /**
    * Takes up to `limit` due deliveries of enabled endpoints, rows locked with SKIP LOCKED so

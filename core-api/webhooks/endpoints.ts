@@ -12,6 +12,7 @@ import {
 } from '../../contracts/index.ts';
 import type { Kek } from '../../service-kit/kek.ts';
 import { randomAlnum } from '../../service-kit/ids.ts';
+import { checkVersion } from '../domain/actor.ts';
 import type { CoreRepo, CoreStore, WebhookEndpointRow } from '../store/types.ts';
 import { urlRefusal } from './address-guard.ts';
 import { currentAsPrevious, sealSecret } from './secrets.ts';
@@ -26,6 +27,12 @@ import { newWebhookSecret } from './signing.ts';
 export interface WebhookDeps {
   store: CoreStore;
   kek: Kek;
+  /**
+   * A transaction the caller holds: every read and write joins it instead of opening its own.
+   * The partner API's mutations pass the one their idempotency key commits with, so the change
+   * and the stored answer are one.
+   */
+  repo?: CoreRepo;
 }
 
 export interface WebhookPartner {
@@ -38,6 +45,10 @@ export interface WebhookPartner {
 /** How long the old secret keeps signing beside the new one after a rotation. */
 export const SECRET_OVERLAP_MS = 24 * 3600_000;
 export const MAX_DELIVERIES_PAGE = 100;
+
+function within<T>(deps: WebhookDeps, fn: (repo: CoreRepo) => Promise<T>): Promise<T> {
+  return deps.repo ? fn(deps.repo) : deps.store.transaction(fn);
+}
 
 function parse<S extends z.ZodMiniType>(schema: S, input: unknown): z.infer<S> {
   const parsed = checkInput(schema, input);
@@ -69,6 +80,7 @@ export function toWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpoint {
     status: row.status,
     failing_since: row.failing_since,
     previous_secret_expires_at: row.previous_secret_expires_at,
+    version: row.version,
     created_at: row.created_at,
     updated_at: row.updated_at,
   });
@@ -109,10 +121,11 @@ export async function createWebhookEndpoint(
     previous_secret_sealed: null,
     previous_secret_expires_at: null,
     failing_since: null,
+    version: 1,
     created_at: now,
     updated_at: now,
   };
-  await deps.store.insertWebhookEndpoint(row);
+  await within(deps, (repo) => repo.insertWebhookEndpoint(row));
   return WebhookEndpointWithSecret.parse({ ...toWebhookEndpoint(row), secret });
 }
 
@@ -120,7 +133,9 @@ export async function listWebhookEndpoints(
   deps: WebhookDeps,
   who: WebhookPartner,
 ): Promise<WebhookEndpoint[]> {
-  return (await deps.store.listWebhookEndpoints(who.partnerId)).map(toWebhookEndpoint);
+  return (await (deps.repo ?? deps.store).listWebhookEndpoints(who.partnerId)).map(
+    toWebhookEndpoint,
+  );
 }
 
 export async function getWebhookEndpoint(
@@ -128,26 +143,32 @@ export async function getWebhookEndpoint(
   who: WebhookPartner,
   id: string,
 ): Promise<WebhookEndpoint> {
-  return toWebhookEndpoint(await owned(deps.store, who, id));
+  return toWebhookEndpoint(await owned(deps.repo ?? deps.store, who, id));
 }
 
-/** `status: enabled` also re-enables an endpoint a 410 disabled, and clears nothing else. */
+/**
+ * `status: enabled` also re-enables an endpoint a 410 disabled, and clears nothing else.
+ * `ifMatch`: the version the caller read; another one is `412 version_conflict`.
+ */
 export async function updateWebhookEndpoint(
   deps: WebhookDeps,
   who: WebhookPartner,
   id: string,
   input: WebhookEndpointUpdate,
+  ifMatch?: number,
 ): Promise<WebhookEndpoint> {
   const patch = parse(WebhookEndpointUpdate, input);
   if (patch.url !== undefined) checkUrl(patch.url, who.mode);
-  return deps.store.transaction(async (repo) => {
+  return within(deps, async (repo) => {
     const row = await owned(repo, who, id, true);
+    checkVersion(row.version, ifMatch);
     const next: WebhookEndpointRow = {
       ...row,
       url: patch.url ?? row.url,
       event_types: patch.event_types ?? row.event_types,
       description: patch.description ?? row.description,
       status: patch.status ?? row.status,
+      version: row.version + 1,
       updated_at: (who.now ?? new Date()).toISOString(),
     };
     await repo.updateWebhookEndpoint(next);
@@ -155,13 +176,19 @@ export async function updateWebhookEndpoint(
   });
 }
 
+/** Removes the endpoint with its queue and history; answers it as it was. */
 export async function deleteWebhookEndpoint(
   deps: WebhookDeps,
   who: WebhookPartner,
   id: string,
-): Promise<void> {
-  if (!(await deps.store.deleteWebhookEndpoint(who.partnerId, id)))
-    throw new TesseraError('not_found', `No webhook endpoint ${id}.`);
+  ifMatch?: number,
+): Promise<WebhookEndpoint> {
+  return within(deps, async (repo) => {
+    const row = await owned(repo, who, id, true);
+    checkVersion(row.version, ifMatch);
+    await repo.deleteWebhookEndpoint(who.partnerId, id);
+    return toWebhookEndpoint(row);
+  });
 }
 
 /**
@@ -176,10 +203,11 @@ export async function rotateWebhookSecret(
 ): Promise<WebhookEndpointWithSecret> {
   const now = who.now ?? new Date();
   const secret = newWebhookSecret();
-  return deps.store.transaction(async (repo) => {
+  return within(deps, async (repo) => {
     const row = await owned(repo, who, id, true);
     const next: WebhookEndpointRow = {
       ...row,
+      version: row.version + 1,
       previous_secret_sealed: currentAsPrevious(deps.kek, row),
       previous_secret_expires_at: new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString(),
       secret_sealed: sealSecret(deps.kek, row.id, 'current', secret),
@@ -196,8 +224,9 @@ export async function sendTestWebhook(
   who: WebhookPartner,
   id: string,
 ): Promise<{ event_id: string }> {
-  const row = await owned(deps.store, who, id);
-  const event = {
+  return within(deps, async (repo) => {
+    const row = await owned(repo, who, id);
+    const event = {
     id: `evt_${randomUUID().replace(/-/g, '')}`,
     type: 'webhook.test' as const,
     data: {
@@ -205,9 +234,10 @@ export async function sendTestWebhook(
       message: 'A test event: your endpoint receives Tessera webhooks.',
     },
     created_at: (who.now ?? new Date()).toISOString(),
-  };
-  await deps.store.enqueueWebhookEvent(row.id, event);
-  return { event_id: event.id };
+    };
+    await repo.enqueueWebhookEvent(row.id, event);
+    return { event_id: event.id };
+  });
 }
 
 /**
@@ -222,29 +252,34 @@ export async function replayWebhookEvents(
   input: { after: string },
 ): Promise<{ queued: number }> {
   const { after } = parse(WebhookReplay, input);
-  const row = await owned(deps.store, who, id);
-  let cursor: number;
-  if (/^\d{1,15}$/.test(after)) cursor = Number(after);
-  else {
-    const event = await deps.store.getEvent(who.partnerId, after);
-    if (!event) throw new TesseraError('not_found', `No event ${after}.`);
-    cursor = event.cursor;
-  }
-  return { queued: await deps.store.replayWebhookEvents(row.id, cursor) };
+  return within(deps, async (repo) => {
+    const row = await owned(repo, who, id);
+    let cursor: number;
+    if (/^\d{1,15}$/.test(after)) cursor = Number(after);
+    else {
+      const event = await repo.getEvent(who.partnerId, after);
+      if (!event) throw new TesseraError('not_found', `No event ${after}.`);
+      cursor = event.cursor;
+    }
+    return { queued: await repo.replayWebhookEvents(row.id, cursor) };
+  });
 }
 
-/** Every attempt, newest first. */
+/** Every attempt, newest first; `after` (a page's `next_cursor`) pages on to older ones. */
 export async function listWebhookDeliveries(
   deps: WebhookDeps,
   who: WebhookPartner,
   id: string,
-  opts: { limit?: number } = {},
+  opts: { limit?: number; after?: number } = {},
 ): Promise<WebhookDeliveryPage> {
-  const row = await owned(deps.store, who, id);
+  const store = deps.repo ?? deps.store;
+  const row = await owned(store, who, id);
   const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 50)), MAX_DELIVERIES_PAGE);
-  const attempts = await deps.store.listWebhookAttempts(row.id, limit + 1);
+  const attempts = await store.listWebhookAttempts(row.id, limit + 1, opts.after);
+  const page = attempts.slice(0, limit);
   return WebhookDeliveryPage.parse({
-    data: attempts.slice(0, limit),
+    data: page.map(({ seq, ...attempt }) => ({ cursor: seq, ...attempt })),
+    next_cursor: page.at(-1)?.seq ?? null,
     has_more: attempts.length > limit,
   });
 }

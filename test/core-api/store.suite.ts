@@ -659,6 +659,7 @@ export function coreStoreSuite(name: string, open: () => Promise<CoreStore>): vo
         previous_secret_sealed: null,
         previous_secret_expires_at: null,
         failing_since: null,
+        version: 1,
         created_at: at(10),
         updated_at: at(10),
         ...overrides,

@@ -43,7 +43,7 @@ export function onboardingRoutes({ deps, actorOf, mutate }: RouteKit) {
 }
 
 /** Start and submit take no body; one that is sent must be empty JSON, not something ignored. */
-async function readOptionalEmptyBody(c: Context): Promise<void> {
+export async function readOptionalEmptyBody(c: Context): Promise<void> {
   const text = new TextDecoder().decode(await readBody(c));
   if (text.trim() === '' || /^\s*\{\s*\}\s*$/.test(text)) return;
   throw new TesseraError('validation_failed', 'This endpoint takes no body (send none, or `{}`).', {

@@ -4,6 +4,7 @@ import type {
   DomainEvent,
   WebhookAttemptOutcome,
   WebhookAttemptRow,
+  WebhookEndpointOverview,
   WebhookEndpointRow,
 } from '../types.ts';
 import { iso, json } from './rows.ts';
@@ -12,7 +13,7 @@ import { iso, json } from './rows.ts';
 export const WEBHOOK_CHANNEL = 'tessera_webhooks';
 
 const ENDPOINT_COLUMNS = `id, partner_id, mode, url, event_types, description, status, secret_sealed,
-  previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at`;
+  previous_secret_sealed, previous_secret_expires_at, failing_since, version, created_at, updated_at`;
 
 interface EndpointRow extends Omit<
   WebhookEndpointRow,
@@ -39,6 +40,7 @@ function toEndpoint(r: EndpointRow): WebhookEndpointRow {
     previous_secret_sealed: r.previous_secret_sealed,
     previous_secret_expires_at: isoOrNull(r.previous_secret_expires_at),
     failing_since: isoOrNull(r.failing_since),
+    version: r.version,
     created_at: iso(r.created_at),
     updated_at: iso(r.updated_at),
   };
@@ -74,7 +76,7 @@ export async function notify(db: Db): Promise<void> {
 export async function insertEndpoint(db: Db, e: WebhookEndpointRow): Promise<void> {
   await db.query(
     `INSERT INTO webhook_endpoints (${ENDPOINT_COLUMNS})
-     VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11, $12, $13)`,
+     VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
       e.id,
       e.partner_id,
@@ -87,6 +89,7 @@ export async function insertEndpoint(db: Db, e: WebhookEndpointRow): Promise<voi
       e.previous_secret_sealed,
       e.previous_secret_expires_at,
       e.failing_since,
+      e.version,
       e.created_at,
       e.updated_at,
     ],
@@ -117,11 +120,39 @@ export async function listEndpoints(db: Db, partnerId: string): Promise<WebhookE
   return rows.map(toEndpoint);
 }
 
+export async function findEndpoint(db: Db, id: string): Promise<WebhookEndpointRow | null> {
+  const rows = await db.query<EndpointRow>(
+    `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE id = $1`,
+    [id],
+  );
+  return rows[0] ? toEndpoint(rows[0]) : null;
+}
+
+export async function endpointOverview(db: Db): Promise<WebhookEndpointOverview[]> {
+  const rows = await db.query<EndpointRow & { lag_seconds: number | null; pending: number }>(
+    `SELECT ${ENDPOINT_COLUMNS
+      .split(',')
+      .map((column) => `e.${column.trim()}`)
+      .join(', ')},
+            greatest(0, extract(epoch FROM now() - min(d.event_created_at)))::float8 AS lag_seconds,
+            count(d.id)::int AS pending
+     FROM webhook_endpoints e
+     LEFT JOIN webhook_deliveries d ON d.endpoint_id = e.id AND d.state = 'pending'
+     GROUP BY e.id
+     ORDER BY e.created_at, e.id`,
+  );
+  return rows.map((r) => ({
+    endpoint: toEndpoint(r),
+    lag_seconds: r.lag_seconds === null ? null : Number(r.lag_seconds),
+    pending: r.pending,
+  }));
+}
+
 export async function updateEndpoint(db: Db, e: WebhookEndpointRow): Promise<void> {
   await db.query(
     `UPDATE webhook_endpoints SET url = $3, event_types = $4::text[], description = $5,
        status = $6, secret_sealed = $7, previous_secret_sealed = $8,
-       previous_secret_expires_at = $9, failing_since = $10, updated_at = $11
+       previous_secret_expires_at = $9, failing_since = $10, updated_at = $11, version = $12
      WHERE id = $1 AND partner_id = $2`,
     [
       e.id,
@@ -135,6 +166,7 @@ export async function updateEndpoint(db: Db, e: WebhookEndpointRow): Promise<voi
       e.previous_secret_expires_at,
       e.failing_since,
       e.updated_at,
+      e.version,
     ],
   );
   // Resuming makes held deliveries due: wake the workers.
@@ -193,14 +225,17 @@ export async function listAttempts(
   db: Db,
   endpointId: string,
   limit: number,
+  before?: number,
 ): Promise<WebhookAttemptRow[]> {
   const rows = await db.query<AttemptRow>(
-    `SELECT event_id, event_type, attempt, status_code, latency_ms, error, next_attempt_at,
-            attempted_at
-     FROM webhook_attempts WHERE endpoint_id = $1 ORDER BY seq DESC LIMIT $2`,
-    [endpointId, Math.max(0, Math.floor(limit))],
+    `SELECT seq::float8 AS seq, event_id, event_type, attempt, status_code, latency_ms, error,
+            next_attempt_at, attempted_at
+     FROM webhook_attempts WHERE endpoint_id = $1 AND ($3::bigint IS NULL OR seq < $3::bigint)
+     ORDER BY seq DESC LIMIT $2`,
+    [endpointId, Math.max(0, Math.floor(limit)), before === undefined ? null : Math.floor(before)],
   );
   return rows.map((r) => ({
+    seq: Number(r.seq),
     event_id: r.event_id,
     event_type: r.event_type,
     attempt: r.attempt,
