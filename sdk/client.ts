@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import {
   DomainEvent,
   EventPage,
@@ -9,7 +9,10 @@ import {
   TokenResponse,
   WebhookDeliveryPage,
   WebhookEndpoint,
+  WebhookEndpointList,
   WebhookEndpointWithSecret,
+  WebhookReplayQueued,
+  WebhookTestSent,
   type DomainEventType,
   type PartnerAccountUpsert,
   type PartnerQuoteCreate,
@@ -89,7 +92,6 @@ export interface EventListOptions extends ListOptions {
   onCheckpoint?: ((cursor: number) => void | Promise<void>) | undefined;
 }
 
-const EndpointList = z.object({ data: z.array(WebhookEndpoint) });
 const etagOf = (value: string | number) => (typeof value === 'number' ? `"${value}"` : value);
 
 /**
@@ -330,7 +332,7 @@ export class WebhookEndpoints {
 
   async list(): Promise<WebhookEndpoint[]> {
     const page = await this.api.call('GET', '/v1/partner/webhook-endpoints', {
-      schema: EndpointList,
+      schema: WebhookEndpointList,
     });
     return page.data;
   }
@@ -359,9 +361,10 @@ export class WebhookEndpoints {
     });
   }
 
-  async delete(id: string, options: MutationOptions = {}): Promise<void> {
-    await this.api.call('DELETE', `/v1/partner/webhook-endpoints/${segment(id)}`, {
-      schema: undefined,
+  /** Deletes the endpoint; answers it as it was. */
+  delete(id: string, options: MutationOptions = {}): Promise<WebhookEndpoint> {
+    return this.api.call('DELETE', `/v1/partner/webhook-endpoints/${segment(id)}`, {
+      schema: WebhookEndpoint,
       ...options,
     });
   }
@@ -375,23 +378,27 @@ export class WebhookEndpoints {
   }
 
   /** Queues a `webhook.test` delivery to the endpoint. */
-  test(id: string, options: MutationOptions = {}): Promise<unknown> {
+  test(id: string, options: MutationOptions = {}): Promise<WebhookTestSent> {
     return this.api.call('POST', `/v1/partner/webhook-endpoints/${segment(id)}/test`, {
-      schema: undefined,
+      schema: WebhookTestSent,
       ...options,
     });
   }
 
   /** Sends again every subscribed event after the event id `after`. */
-  replay(id: string, input: { after: string }, options: MutationOptions = {}): Promise<unknown> {
+  replay(
+    id: string,
+    input: { after: string },
+    options: MutationOptions = {},
+  ): Promise<WebhookReplayQueued> {
     return this.api.call('POST', `/v1/partner/webhook-endpoints/${segment(id)}/replay`, {
-      schema: undefined,
+      schema: WebhookReplayQueued,
       body: input,
       ...options,
     });
   }
 
-  /** Every attempt to deliver to the endpoint, newest first. */
+  /** Every attempt to deliver to the endpoint, newest first; `after: next_cursor` pages back. */
   deliveries(id: string, options: ListOptions = {}): Promise<WebhookDeliveryPage> {
     return this.api.call('GET', `/v1/partner/webhook-endpoints/${segment(id)}/deliveries`, {
       schema: WebhookDeliveryPage,
@@ -399,12 +406,8 @@ export class WebhookEndpoints {
     });
   }
 
-  async #version(id: string): Promise<number | string> {
-    // Read raw: the version rides beside the contract's fields, which a parse would drop.
-    const current = (await this.api.call('GET', `/v1/partner/webhook-endpoints/${segment(id)}`, {
-      schema: undefined,
-    })) as { version?: unknown };
-    return typeof current.version === 'number' ? current.version : '*';
+  async #version(id: string): Promise<number> {
+    return (await this.get(id)).version;
   }
 }
 

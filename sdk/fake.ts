@@ -22,6 +22,9 @@ import {
   WebhookDeliveryPage,
   WebhookEndpoint,
   WebhookEndpointCreate,
+  WebhookEndpointList,
+  WebhookReplayQueued,
+  WebhookTestSent,
   WebhookEndpointUpdate,
   WebhookEndpointWithSecret,
   WebhookReplay,
@@ -86,7 +89,7 @@ interface StoredAccount {
 }
 
 interface StoredEndpoint {
-  endpoint: WebhookEndpoint & { version: number };
+  endpoint: WebhookEndpoint;
   secret: string;
 }
 
@@ -624,7 +627,9 @@ export class FakeServices {
     if (rest === '' && method === 'GET') {
       return {
         status: 200,
-        body: { data: [...this.#endpoints.values()].map((s) => this.#endpointView(s)) },
+        body: WebhookEndpointList.parse({
+          data: [...this.#endpoints.values()].map((s) => this.#endpointView(s)),
+        }),
       };
     }
     const match = /^\/([^/]+)(?:\/(rotate-secret|test|replay|deliveries))?$/.exec(rest);
@@ -655,7 +660,7 @@ export class FakeServices {
     if (!action && method === 'DELETE') {
       return this.#keyed(request, body, () => {
         this.#endpoints.delete(stored.endpoint.id);
-        return { status: 204 };
+        return { status: 200, body: this.#endpointView(stored) };
       });
     }
     if (action === 'rotate-secret' && method === 'POST') {
@@ -670,10 +675,9 @@ export class FakeServices {
       });
     }
     if (action === 'test' && method === 'POST') {
-      return this.#keyed(request, body, () => ({
-        status: 202,
-        body: { event_id: `evt_${alnum(20)}` },
-      }));
+      return this.#keyed(request, body, () =>
+        this.#ok(WebhookTestSent, { event_id: `evt_${alnum(20)}` }),
+      );
     }
     if (action === 'replay' && method === 'POST') {
       return this.#keyed(request, body, () => {
@@ -682,12 +686,12 @@ export class FakeServices {
         if (from === -1) throw new Refusal('not_found', 'No event of this partner has this id.');
         const types = new Set<string>(stored.endpoint.event_types);
         const queued = this.#events.slice(from + 1).filter((e) => types.has(e.type)).length;
-        return { status: 202, body: { queued } };
+        return this.#ok(WebhookReplayQueued, { queued });
       });
     }
     if (action === 'deliveries' && method === 'GET') {
       void query;
-      return this.#ok(WebhookDeliveryPage, { data: [], has_more: false });
+      return this.#ok(WebhookDeliveryPage, { data: [], next_cursor: null, has_more: false });
     }
     throw new Refusal('method_not_allowed');
   }
@@ -700,10 +704,7 @@ export class FakeServices {
   }
 
   #withSecret(stored: StoredEndpoint, status: number): Answer {
-    const body = {
-      ...WebhookEndpointWithSecret.parse({ ...stored.endpoint, secret: stored.secret }),
-      version: stored.endpoint.version,
-    };
+    const body = WebhookEndpointWithSecret.parse({ ...stored.endpoint, secret: stored.secret });
     return { status, body, headers: { etag: `"${stored.endpoint.version}"` } };
   }
 }
