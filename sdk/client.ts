@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
+import type { DomainEvent } from '../contracts/index.ts';
 import {
-  DomainEvent,
   EventPage,
   PartnerAccount,
   PartnerAccountPage,

@@ -524,7 +524,8 @@ export class FakeServices {
       return this.#ok(PartnerAccount, existing.account, 200, version);
     const account = PartnerAccount.parse({ ...candidate, version: version + 1, updated_at: now });
     existing.account = account;
-    const { external_id: _drop, ...plain } = account;
+    const plain: Record<string, unknown> = { ...account };
+    delete plain.external_id;
     this.emit('account.updated', plain, { accountId: account.id });
     return this.#ok(PartnerAccount, account, 200, account.version);
   }
@@ -700,7 +701,7 @@ export class FakeServices {
     return {
       ...WebhookEndpoint.parse(stored.endpoint),
       version: stored.endpoint.version,
-    } as WebhookEndpoint;
+    };
   }
 
   #withSecret(stored: StoredEndpoint, status: number): Answer {

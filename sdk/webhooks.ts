@@ -61,7 +61,7 @@ export function verifyWebhook(
   const body = typeof rawBody === 'string' ? rawBody : Buffer.from(asBytes(rawBody)).toString();
   let parsed: unknown;
   try {
-    parsed = new Webhook(options.secret).verify(body, found as Record<string, string>);
+    parsed = new Webhook(options.secret).verify(body, found);
   } catch (error) {
     if (!(error instanceof LibraryError)) {
       if (error instanceof SyntaxError) {

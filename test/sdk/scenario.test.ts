@@ -3,15 +3,15 @@ import { createFakeTessera } from '../../sdk/testing.ts';
 import { ORIGIN, startTestStack } from '../core-api/helpers.ts';
 import { scenarioSuite } from './scenario.suite.ts';
 
-scenarioSuite('the in-memory fake', async () => {
+scenarioSuite('the in-memory fake', () => {
   const fake = createFakeTessera();
-  return {
+  return Promise.resolve({
     options: fake.options,
     subject: 'acct_fake0000000001',
     origin: ORIGIN,
     partnerApi: true,
     close: async () => {},
-  };
+  });
 });
 
 scenarioSuite('the real token service and core API', async () => {
