@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
  * The house's dependency arrows (docs/architecture.md draws them, test/lint/boundaries.test.ts
  * holds the drawing to this table): `contracts/` is the floor, `verify/` and `service-kit/` stand
  * on it alone, the two services stand on those and never on each other, `widgets/` stands on
- * `contracts/` alone. Imports are relative, so a forbidden area
+ * `contracts/` alone, and so does `sdk/` (the partner's Node SDK). Imports are relative, so a forbidden area
  * is recognised by its top-level folder name anywhere in the specifier (`../../token-service/…`).
  */
 const AREAS = [
@@ -15,6 +15,7 @@ const AREAS = [
   'token-service',
   'core-api',
   'widgets',
+  'sdk',
   'bin',
   'demo',
   'stories',
@@ -31,6 +32,7 @@ export const FORBIDDEN_IMPORTS = {
   'token-service': OURS_BUT('token-service', 'contracts', 'verify', 'service-kit'),
   'core-api': OURS_BUT('core-api', 'contracts', 'verify', 'service-kit'),
   widgets: OURS_BUT('widgets', 'contracts'),
+  sdk: OURS_BUT('sdk', 'contracts'),
 };
 const boundaries = Object.entries(FORBIDDEN_IMPORTS).map(([area, forbidden]) => ({
   files: [`${area}/**/*.ts`, `${area}/**/*.js`],

@@ -93,13 +93,21 @@ export const PACKAGES = {
     for (const build of packageBuilds()) await viteBuild({ ...build, outDir });
     compileWidgetTypes(`${outDir}/types`);
   },
+  sdk: () => {
+    compileWorkspace({
+      dir: 'sdk',
+      entries: ['index.ts', 'testing.ts'],
+      outDir: `${ROOT}sdk/dist`,
+      types: ['node'],
+    });
+  },
 } satisfies Record<string, () => unknown>;
 
 export type PackageName = keyof typeof PACKAGES;
 
 /** Builds the named packages (all by default) into their `dist/`, in dependency order. */
 export async function buildPackages(
-  names: readonly PackageName[] = ['contracts', 'verify', 'widgets'],
+  names: readonly PackageName[] = ['contracts', 'verify', 'widgets', 'sdk'],
   log: (line: string) => void = () => {},
 ): Promise<void> {
   for (const name of names) {

@@ -18,6 +18,7 @@ export const WORKSPACES: Readonly<Record<string, string>> = {
   contracts: '@tessera/contracts',
   verify: '@tessera/verify',
   widgets: '@tessera/widgets',
+  sdk: '@tessera/node',
 };
 
 const TS_EXTENSION = /\.([cm]?)ts$/;

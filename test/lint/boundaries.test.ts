@@ -57,6 +57,10 @@ const FORBIDDEN: [file: string, specifier: string][] = [
   ['widgets/quote/fixture.ts', '../../service-kit/log.ts'],
   ['widgets/fixture.ts', '../token-service/server.ts'],
   ['widgets/account/fixture.ts', '../../core-api/seed.ts'],
+  ['sdk/fixture.ts', '../core-api/server.ts'],
+  ['sdk/fixture.ts', '../service-kit/log.ts'],
+  ['sdk/fixture.ts', '../verify/index.ts'],
+  ['sdk/fixture.ts', '../token-service/ids.ts'],
 ];
 
 const ALLOWED: [file: string, specifier: string][] = [
@@ -77,6 +81,8 @@ const ALLOWED: [file: string, specifier: string][] = [
   ['widgets/quote/fixture.ts', '../../contracts/index.ts'],
   ['widgets/quote/fixture.ts', '../core/controller.ts'],
   ['widgets/fixture.ts', 'lit'],
+  ['sdk/fixture.ts', '../contracts/index.ts'],
+  ['sdk/fixture.ts', 'standardwebhooks'],
   // Outside the areas with a floor to keep, nothing is restricted.
   ['bin/fixture.ts', '../token-service/server.ts'],
   ['test/core-api/fixture.ts', '../../token-service/server.ts'],
