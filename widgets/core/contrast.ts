@@ -102,6 +102,8 @@ const reported = new Set<string>();
  * short of WCAG AA and by how much (a partner's own `on-accent` or background, say).
  */
 export function reportContrast(tag: string, base: Element): void {
+  // High-contrast themes replace every colour of the theme with the system's own.
+  if (matchMedia('(forced-colors: active)').matches) return;
   for (const pair of themeContrast(base)) {
     if (pair.ratio >= pair.minimum) continue;
     const key = `${tag} ${pair.name} ${hex(pair.foregroundColor)} ${hex(pair.backgroundColor)}`;
