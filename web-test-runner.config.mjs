@@ -12,6 +12,8 @@
 //   GET    /__faults                { log, pending }: what the proxy saw, rules not used up
 //   POST   /__faults/release        lets held requests through
 //   DELETE /__faults                forgets rules and log
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
@@ -132,6 +134,39 @@ function stackRoutes() {
   };
 }
 
+const SCREENSHOTS = resolve('test/widgets/screenshots');
+/** One DevTools session per test page, kept so its media emulation lasts. */
+const devtools = new Map();
+
+/**
+ * Page commands the stock ones lack with the Chrome launcher (test/support/browser/page.ts):
+ * `emulate-media-features` sets any media feature, `forced-colors` included, through DevTools;
+ * `screenshot` writes a PNG of a page rectangle under test/widgets/screenshots/.
+ */
+const pageCommands = {
+  name: 'tessera-page-commands',
+  async executeCommand({ command, payload, session }) {
+    if (command !== 'emulate-media-features' && command !== 'screenshot') return undefined;
+    const page = session.browser.getPage(session.id);
+    if (command === 'emulate-media-features') {
+      let cdp = devtools.get(session.id);
+      if (!cdp) {
+        cdp = await page.createCDPSession();
+        devtools.set(session.id, cdp);
+      }
+      await cdp.send('Emulation.setEmulatedMedia', { features: payload.features });
+      return true;
+    }
+    const path = resolve(SCREENSHOTS, payload.name);
+    if (!path.startsWith(SCREENSHOTS + sep) || !path.endsWith('.png')) {
+      throw new Error(`A screenshot goes to test/widgets/screenshots/*.png, not ${payload.name}`);
+    }
+    await mkdir(dirname(path), { recursive: true });
+    await page.screenshot({ path, clip: payload.clip });
+    return true;
+  },
+};
+
 export default {
   files: ['test/**/*.browser.test.ts'],
   nodeResolve: true,
@@ -159,6 +194,7 @@ export default {
   middleware: [stackRoutes()],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    pageCommands,
     {
       name: 'tessera-stack',
       async serverStop() {

@@ -18,6 +18,9 @@ const LOCALES = [
   { value: 'ar', title: 'العربية (RTL)' },
 ];
 const RTL = new Set(['ar', 'he', 'fa', 'ur']);
+/** Container widths the layout is tested at, and brand colours from very light to very dark. */
+const WIDTHS = [320, 375, 768, 1280];
+const BRANDS = ['#ffd700', '#00bcd4', '#0f5c4d', '#5b21b6', '#111111'];
 
 let consoleErrors: string[] = [];
 
@@ -40,8 +43,32 @@ const preview: Preview = {
         dynamicTitle: true,
       },
     },
+    width: {
+      description: 'Width of the box the widget sits in (its layout follows it)',
+      toolbar: {
+        title: 'Width',
+        icon: 'mobile',
+        items: [
+          { value: 'full', title: 'Full width' },
+          ...WIDTHS.map((width) => ({ value: String(width), title: `${width} px` })),
+        ],
+        dynamicTitle: true,
+      },
+    },
+    brand: {
+      description: 'Brand colour (--tessera-color-accent): the widget derives the rest',
+      toolbar: {
+        title: 'Brand',
+        icon: 'paintbrush',
+        items: [
+          { value: 'preset', title: 'Preset accent' },
+          ...BRANDS.map((brand) => ({ value: brand, title: brand })),
+        ],
+        dynamicTitle: true,
+      },
+    },
   },
-  initialGlobals: { locale: 'en', appearance: 'light' },
+  initialGlobals: { locale: 'en', appearance: 'light', width: 'full', brand: 'preset' },
 
   // Each story's API and token endpoint are MSW handlers (`parameters.msw.handlers`). A request to
   // the mocked API that no handler answers is logged as an error, and so fails the story.
@@ -86,13 +113,18 @@ const preview: Preview = {
     (story, { globals }) => {
       const locale = String(globals.locale ?? 'en');
       const appearance = String(globals.appearance ?? 'light');
+      const width = String(globals.width ?? 'full');
+      const brand = String(globals.brand ?? 'preset');
+      const style = [
+        appearance === 'dark' ? 'background:#121316;color:#e4e2e6;padding:1rem' : 'padding:1rem',
+        width === 'full' ? '' : `box-sizing:content-box;inline-size:${width}px`,
+        brand === 'preset' ? '' : `--tessera-color-accent:${brand}`,
+      ];
       return html`<div
         class="tessera-story"
         lang=${locale}
         dir=${RTL.has(locale) ? 'rtl' : 'ltr'}
-        style=${
-          appearance === 'dark' ? 'background:#121316;color:#e4e2e6;padding:1rem' : 'padding:1rem'
-        }
+        style=${style.filter(Boolean).join(';')}
       >
         <tessera-provider
           api-base=${API_BASE}

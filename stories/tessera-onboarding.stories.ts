@@ -514,6 +514,8 @@ export const French = shared.French;
 export const Spanish = shared.Spanish;
 export const RightToLeft = shared.RightToLeft;
 export const Dark = shared.Dark;
+export const Narrow = shared.Narrow;
+export const DarkBrand = shared.DarkBrand;
 export const Unstyled = shared.Unstyled;
 export const CustomTheme = shared.CustomTheme;
 /** The demo customer's application on a running `npm start` (not run as a test). */

@@ -439,6 +439,32 @@ export function sharedStories<Args extends WidgetArgs, El extends Widget, R>(
     },
   };
 
+  /** In a 320 px box: the narrow layout, nothing wider than the box. */
+  const Narrow: Story = {
+    globals: { width: '320' },
+    play: async ({ canvasElement }) => {
+      const el = await ready(canvasElement);
+      await expect(el.getBoundingClientRect().width).toBeLessThanOrEqual(320);
+      await expect(el.scrollWidth).toBeLessThanOrEqual(el.clientWidth);
+      const root = base(el);
+      await expect(root && root.scrollWidth <= root.clientWidth).toBe(true);
+    },
+  };
+
+  /** Dark, with the demo shop's dark green brand: the text on it derived white (axe checks it). */
+  const DarkBrand: Story = {
+    globals: { appearance: 'dark', brand: '#0f5c4d' },
+    play: async ({ canvasElement }) => {
+      const el = await ready(canvasElement);
+      await expect(base(el)).toHaveClass('dark');
+      const button = el.shadowRoot?.querySelector('[part~="primary-button"]');
+      // Derived in linear sRGB, so Chromium reports it as color(srgb-linear 1 1 1): white.
+      await expect(button && getComputedStyle(button).color).toMatch(
+        /^(rgb\(255, 255, 255\)|color\(srgb-linear 1 1 1\))$/,
+      );
+    },
+  };
+
   /** `unstyled`: the partner's page styles everything; only accessibility helpers remain. */
   const Unstyled: Story = {
     globals: { appearance: 'unstyled' },
@@ -505,6 +531,8 @@ export function sharedStories<Args extends WidgetArgs, El extends Widget, R>(
     Spanish: language('es'),
     RightToLeft,
     Dark,
+    Narrow,
+    DarkBrand,
     Unstyled,
     CustomTheme,
     Live,

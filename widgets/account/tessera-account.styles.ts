@@ -17,6 +17,18 @@ export const styles = css`
     color: var(--_muted);
   }
 
+  /* A narrow widget puts each label above its value. */
+  @container tessera (max-width: 28rem) {
+    [part~='details'] {
+      grid-template-columns: minmax(0, 1fr);
+      row-gap: 0;
+    }
+
+    [part~='details'] dd + dt {
+      margin-block-start: 0.5em;
+    }
+  }
+
   dd {
     margin: 0;
     overflow-wrap: anywhere;

@@ -17,6 +17,7 @@ import { errorMessageId } from './error-text.ts';
 import type { Messages } from './i18n.ts';
 import type { CommonId } from './locales/en.ts';
 import { accessibleStyles, visualStyles } from './theme.ts';
+import { DEV, reportContrast } from './contrast.ts';
 
 function flatten(group: CSSResultGroup): CSSResultOrNative[] {
   return Array.isArray(group) ? group.flatMap((item: CSSResultGroup) => flatten(item)) : [group];
@@ -211,6 +212,15 @@ export abstract class TesseraElement<
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    if (
+      DEV &&
+      !this.unstyled &&
+      ['unstyled', 'appearance', '_scope'].some((name) => changed.has(name))
+    ) {
+      // Development builds only (the library build drops it): a theme pair under WCAG AA, once.
+      const base = this.renderRoot.querySelector('[part~="base"]');
+      if (base) reportContrast(this.localName, base);
+    }
     if (changed.has('unstyled') && this.shadowRoot) {
       // Constructable sheets only (no <style> element): nothing a strict CSP would refuse.
       const ctor = this.constructor as typeof TesseraElement;

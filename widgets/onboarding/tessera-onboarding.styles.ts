@@ -45,7 +45,7 @@ export const styles = css`
 
   [part~='current-step'] .number {
     background: var(--_accent);
-    border-color: var(--_accent);
+    border-color: var(--_ring);
     color: var(--_on-accent);
   }
 
@@ -98,6 +98,8 @@ export const styles = css`
 
   .review-heading {
     display: flex;
+    flex-wrap: wrap;
+    gap: 0 0.5em;
     justify-content: space-between;
     align-items: baseline;
   }
@@ -111,7 +113,7 @@ export const styles = css`
 
   [part~='review'] dl > div {
     display: grid;
-    grid-template-columns: minmax(8em, 1fr) 2fr;
+    grid-template-columns: minmax(0, 1fr) minmax(0, 2fr);
     gap: 0.5em;
   }
 
@@ -121,5 +123,46 @@ export const styles = css`
 
   [part~='review'] dd {
     margin: 0;
+  }
+
+  /*
+   * A narrow widget names only the current step; the others show their number, their title kept
+   * for screen readers (and as the name of the button that goes there).
+   */
+  @container tessera (max-width: 30rem) {
+    [part~='steps'] ol {
+      gap: 0.5em;
+    }
+
+    [part~='step']:not([part~='current-step']) .step-title {
+      position: absolute;
+      inline-size: 1px;
+      block-size: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+
+    [part~='step'] button.link {
+      text-decoration: none;
+    }
+
+    [part~='review'] dl > div {
+      grid-template-columns: 1fr;
+      gap: 0;
+    }
+
+    [part~='review'] dl > div + div {
+      margin-block-start: 0.25em;
+    }
+  }
+
+  @media (forced-colors: active) {
+    [part~='current-step'] .number {
+      forced-color-adjust: none;
+      background: Highlight;
+      border-color: Highlight;
+      color: HighlightText;
+    }
   }
 `;

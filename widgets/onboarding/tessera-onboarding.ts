@@ -289,7 +289,7 @@ export class TesseraOnboarding extends TesseraElement<
               ? 'onboarding.stepDone'
               : 'onboarding.stepTodo';
           const label = html`<span class="number" aria-hidden="true">${i + 1}</span>
-            ${this.#stepTitle(step)}
+            <span class="step-title">${this.#stepTitle(step)}</span>
             <span class="visually-hidden">(${this.t(where)})</span>`;
           const part = `step${current ? ' current-step' : ''}${done ? ' complete-step' : ''}`;
           return html`<li part=${part} aria-current=${current ? 'step' : nothing}>

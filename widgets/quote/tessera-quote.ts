@@ -290,7 +290,7 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
         </h2>
         <p>${this.t('quote.validUntil', { date: formatDate(locale, quote.valid_until) })}</p>
       </header>
-      <!-- Wide tables scroll inside the widget instead of spilling out; focusable to scroll by keyboard. -->
+      <!-- Stacked rows on a narrow widget (styles); a table too wide anyway scrolls inside, by keyboard too. -->
       <div
         class="table"
         part="line-items"
@@ -316,9 +316,13 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
               (item) => html`
                 <tr part="line-item">
                   <td>${item.description}</td>
-                  <td class="number">${formatNumber(locale, item.quantity)}</td>
-                  <td class="number">${money(item.unit_amount)}</td>
-                  <td class="number">${money(item.amount)}</td>
+                  <td class="number" data-label=${this.t('quote.quantity')}>
+                    ${formatNumber(locale, item.quantity)}
+                  </td>
+                  <td class="number" data-label=${this.t('quote.unitPrice')}>
+                    ${money(item.unit_amount)}
+                  </td>
+                  <td class="number" data-label=${this.t('quote.amount')}>${money(item.amount)}</td>
                 </tr>
               `,
             )}
