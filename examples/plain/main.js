@@ -1,8 +1,10 @@
+/* global document, location -- a page script, for the browser */
 // A page without a build step. The quote id, the core API and the partner backend's token
 // endpoint come from the query here (?quote=qt_…&api=https://…&token=/token…); a real page has
 // them from its own server.
-// tessera.js is the browser library (Lit inlined), what a CDN serves; it registers the elements.
-import './tessera.js';
+// The browser library (Lit inlined), as a CDN serves it: quote.js registers <tessera-quote>
+// alone; tessera.js would register all three widgets.
+import './quote.js';
 
 const query = new URLSearchParams(location.search);
 const quote = document.querySelector('tessera-quote');

@@ -83,8 +83,8 @@ export async function createWorkspace(log: (line: string) => void): Promise<Work
 }
 
 /**
- * The plain page's "build": the browser library (`tessera.js`, Lit inlined, as a CDN serves it)
- * into its `dist/`, beside the page and its script as they are.
+ * The plain page's "build": the browser library (`quote.js` and its chunks, Lit inlined, as a
+ * CDN serves them) into its `dist/`, beside the page and its script as they are.
  */
 export async function buildPlain(workspace: Workspace): Promise<void> {
   const app = workspace.example('plain');
