@@ -1,8 +1,6 @@
 /**
  * `@tessera/widgets/react` (types only): the `tessera-*` tags in React 19's JSX. Import it once,
- * for its types, anywhere in a TypeScript React app:
- *
- *     import type {} from '@tessera/widgets/react';
+ * for its types only (an `import type {}` of `@tessera/widgets/react`), anywhere in the app.
  *
  * React 19 sets a prop as a property when the element has one (`quoteId`, `configuration`), as
  * an attribute otherwise (`quote-id` works too, untyped), and adds a listener for a prop named

@@ -1,8 +1,7 @@
 /**
  * `@tessera/widgets/vue` (types only): the `tessera-*` tags as Vue 3 global components, so that
- * `vue-tsc` checks templates using them. Import it once, for its types:
- *
- *     import type {} from '@tessera/widgets/vue';
+ * `vue-tsc` checks templates using them. Import it once, for its types only (an `import type {}`
+ * of `@tessera/widgets/vue`), anywhere in the app.
  *
  * Vue still has to be told that the tags are custom elements, not components to resolve
  * (`compilerOptions.isCustomElement`, see docs/frameworks.md). The shape is Vue's own recipe for
