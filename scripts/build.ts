@@ -53,11 +53,20 @@ export async function buildLibrary(options: BuildOptions): Promise<LibraryOutput
   return { outDir, outputs };
 }
 
+/**
+ * Type-only entries: the `tessera-*` tags in React's JSX and as Vue's global components
+ * (`@tessera/widgets/react`, `@tessera/widgets/vue`); no JavaScript.
+ */
+const FRAMEWORK_TYPE_ENTRIES = ['types/react.ts', 'types/vue.ts'];
+
 /** The declarations of the widgets' entries (and of what they import), as they ship. */
 function compileWidgetTypes(outDir: string): void {
   compileWorkspace({
     dir: 'widgets',
-    entries: Object.values(libraryEntries()).map((entry) => entry.replace(/^widgets\//, '')),
+    entries: [
+      ...Object.values(libraryEntries()).map((entry) => entry.replace(/^widgets\//, '')),
+      ...FRAMEWORK_TYPE_ENTRIES,
+    ],
     outDir,
     declarationOnly: true,
   });
@@ -71,48 +80,38 @@ function modulesOf(dir: string): string[] {
     .sort();
 }
 
+/** Each package's build, into its own `dist/` unless told another directory (a test's copy). */
 export const PACKAGES = {
   /** Every module, so each is there for its subpath (`@tessera/contracts/v1/errors`). */
-  contracts: () => {
-    compileWorkspace({
-      dir: 'contracts',
-      entries: modulesOf('contracts'),
-      outDir: `${ROOT}contracts/dist`,
-    });
+  contracts: (outDir = `${ROOT}contracts/dist`) => {
+    compileWorkspace({ dir: 'contracts', entries: modulesOf('contracts'), outDir });
   },
-  verify: () => {
-    compileWorkspace({
-      dir: 'verify',
-      entries: ['index.ts'],
-      outDir: `${ROOT}verify/dist`,
-      types: ['node'],
-    });
+  verify: (outDir = `${ROOT}verify/dist`) => {
+    compileWorkspace({ dir: 'verify', entries: ['index.ts'], outDir, types: ['node'] });
   },
-  widgets: async () => {
-    const outDir = `${ROOT}widgets/dist`;
+  widgets: async (outDir = `${ROOT}widgets/dist`) => {
     for (const build of packageBuilds()) await viteBuild({ ...build, outDir });
     compileWidgetTypes(`${outDir}/types`);
   },
-  sdk: () => {
-    compileWorkspace({
-      dir: 'sdk',
-      entries: ['index.ts', 'testing.ts'],
-      outDir: `${ROOT}sdk/dist`,
-      types: ['node'],
-    });
+  sdk: (outDir = `${ROOT}sdk/dist`) => {
+    compileWorkspace({ dir: 'sdk', entries: ['index.ts', 'testing.ts'], outDir, types: ['node'] });
   },
-} satisfies Record<string, () => unknown>;
+} satisfies Record<string, (outDir?: string) => unknown>;
 
 export type PackageName = keyof typeof PACKAGES;
 
-/** Builds the named packages (all by default) into their `dist/`, in dependency order. */
+/**
+ * Builds the named packages (all by default) into their `dist/`, or the directory `outDirs`
+ * gives one, in dependency order.
+ */
 export async function buildPackages(
   names: readonly PackageName[] = ['contracts', 'verify', 'widgets', 'sdk'],
   log: (line: string) => void = () => {},
+  outDirs: Partial<Record<PackageName, string>> = {},
 ): Promise<void> {
   for (const name of names) {
     const started = performance.now();
-    await PACKAGES[name]();
+    await PACKAGES[name](outDirs[name]);
     log(`built @tessera/${name} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 }
