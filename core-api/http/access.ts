@@ -91,8 +91,5 @@ export function partnerGuard(deps: CoreAppDeps) {
     await next();
   };
   return (scopes: readonly PartnerScope[]): MiddlewareHandler<CoreEnv> =>
-    every(
-      requirePartnerToken(deps.partnerVerifier, ...scopes),
-      gate,
-    );
+    every(requirePartnerToken(deps.partnerVerifier, ...scopes), gate);
 }

@@ -37,7 +37,9 @@ document.getElementById('appearance').addEventListener('change', (event) => {
 const backend = document.getElementById('backend');
 let shown = '';
 async function refreshBackend() {
-  const response = await window.fetch('/api/backend-heard', { cache: 'no-store' }).catch(() => null);
+  const response = await window
+    .fetch('/api/backend-heard', { cache: 'no-store' })
+    .catch(() => null);
   if (response?.ok) {
     const { deliveries } = await response.json();
     const key = deliveries.map((d) => `${d.webhook_id}${d.verified}`).join();

@@ -1,7 +1,6 @@
 // Not part of the app (nothing imports it): the build's `tsc -p .` compiles it, so the tags'
 // types must accept what the widgets take and refuse what they do not. An unused
 // `@ts-expect-error` fails the build as surely as an error does.
-/* eslint-disable @typescript-eslint/no-unsafe-return -- the refused lines below are errors on purpose */
 import type {} from '@tessera/widgets/react';
 
 export const accepted = (
