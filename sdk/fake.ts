@@ -19,6 +19,7 @@ import {
   Quote,
   TokenRequest,
   TokenResponse,
+  WebhookDeliveriesQuery,
   WebhookDeliveryPage,
   WebhookEndpoint,
   WebhookEndpointCreate,
@@ -826,7 +827,7 @@ export class FakeServices {
       });
     }
     if (action === 'deliveries' && method === 'GET') {
-      void query;
+      this.#validate(WebhookDeliveriesQuery, query);
       return this.#ok(WebhookDeliveryPage, { data: [], next_cursor: null, has_more: false });
     }
     throw new Refusal('method_not_allowed');
