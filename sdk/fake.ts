@@ -165,16 +165,16 @@ export class FakeServices {
     account: string | undefined,
     requestId: string,
   ): DomainEvent {
-    const options = { accountId: account };
     const accountId =
-      options.accountId ??
+      account ??
       (typeof data.account_id === 'string' ? data.account_id : undefined) ??
       (typeof data.id === 'string' && data.id.startsWith('acct_') ? data.id : undefined) ??
       this.accounts[0]?.id;
     if (!accountId) throw new Error('emit: name the account ({ accountId }) or upsert one first');
     const event = DomainEvent.parse({
       cursor: this.#events.length + 1,
-      id: `evt_${alnum(20)}`,
+      // The core API's form: evt_ and a UUID's 32 hex digits.
+      id: `evt_${randomUUID().replace(/-/g, '')}`,
       partner_id: this.partnerId,
       account_id: accountId,
       type,
