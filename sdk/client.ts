@@ -94,6 +94,20 @@ export interface EventListOptions extends ListOptions {
 
 const etagOf = (value: string | number) => (typeof value === 'number' ? `"${value}"` : value);
 
+/** The response header that names the event a mutation wrote to the feed. */
+const EVENT_ID_HEADER = 'tessera-event-id';
+
+/**
+ * What a mutation answers: the resource (or answer) the API sent, and `eventId`, the id of the
+ * event the change wrote to the feed (`account.updated` for an upsert that changed the account),
+ * the same id the webhook's `webhook-id` and the feed's `event.id` carry. `undefined` when the
+ * call wrote no event: a create, a quote, an upsert that changed nothing, endpoint management.
+ *
+ * `eventId` is not enumerable, so the object still serialises, spreads and compares as the
+ * contract's resource: `res.json(account)` sends no `eventId`, and `{ ...account }` drops it.
+ */
+export type MutationResult<T> = T & { readonly eventId: string | undefined };
+
 /**
  * A partner backend's client: widget tokens with the secret key, the partner API with a cached
  * partner token, webhook verification. One instance per process is enough: it holds the token.
@@ -128,38 +142,46 @@ export class Tessera {
           scopes: options.scopes,
         })
       : undefined;
-    const api: Api = {
-      async call(method, path, init) {
-        if (!token) {
-          throw new TesseraApiError({
-            code: 'configuration_invalid',
-            message:
-              'The partner API needs the partner id: new Tessera({ partnerId: "ptn_…", … }).',
-          });
-        }
-        const headers: Record<string, string> = {};
-        let retry: RetryMode = 'read';
-        if (method !== 'GET') {
-          retry = 'keyed';
-          headers['idempotency-key'] = init.idempotencyKey ?? Transport.newIdempotencyKey();
-        }
-        if (init.ifMatch !== undefined) headers['if-match'] = etagOf(init.ifMatch);
-        const url = new URL(path, options.apiUrl);
-        for (const [name, value] of Object.entries(init.query ?? {})) {
-          if (value !== undefined) url.searchParams.set(name, String(value));
-        }
-        const response = await transport.send({
-          method,
-          url: url.href,
-          retry,
-          headers,
-          body: init.body,
-          auth: token,
-          schema: init.schema,
+    // One implementation behind both of `Api.call`'s signatures (reads, and mutations).
+    const call = async (
+      method: Method,
+      path: string,
+      init: CallInit<z.ZodMiniType | undefined>,
+    ): Promise<unknown> => {
+      if (!token) {
+        throw new TesseraApiError({
+          code: 'configuration_invalid',
+          message: 'The partner API needs the partner id: new Tessera({ partnerId: "ptn_…", … }).',
         });
-        return response.body;
-      },
+      }
+      const headers: Record<string, string> = {};
+      let retry: RetryMode = 'read';
+      if (method !== 'GET') {
+        retry = 'keyed';
+        headers['idempotency-key'] = init.idempotencyKey ?? Transport.newIdempotencyKey();
+      }
+      if (init.ifMatch !== undefined) headers['if-match'] = etagOf(init.ifMatch);
+      const url = new URL(path, options.apiUrl);
+      for (const [name, value] of Object.entries(init.query ?? {})) {
+        if (value !== undefined) url.searchParams.set(name, String(value));
+      }
+      const response = await transport.send({
+        method,
+        url: url.href,
+        retry,
+        headers,
+        body: init.body,
+        auth: token,
+        schema: init.schema,
+      });
+      if (method === 'GET') return response.body;
+      // A replayed answer (same idempotency key) carries the event id of the first one.
+      return Object.defineProperty(response.body as object, 'eventId', {
+        value: response.headers.get(EVENT_ID_HEADER) ?? undefined,
+        enumerable: false,
+      });
     };
+    const api = { call } as Api;
     this.widgetTokens = new WidgetTokens(transport, options.tokenServiceUrl, options.secretKey);
     this.accounts = new Accounts(api);
     this.quotes = new Quotes(api);
@@ -177,12 +199,19 @@ interface CallInit<S extends z.ZodMiniType | undefined> {
   ifMatch?: string | number | undefined;
 }
 
+type Answer<S> = S extends z.ZodMiniType ? z.infer<S> : unknown;
+
 interface Api {
   call<S extends z.ZodMiniType | undefined>(
-    method: Method,
+    method: 'GET',
     path: string,
     init: CallInit<S>,
-  ): Promise<S extends z.ZodMiniType ? z.infer<S> : unknown>;
+  ): Promise<Answer<S>>;
+  call<S extends z.ZodMiniType>(
+    method: Exclude<Method, 'GET'>,
+    path: string,
+    init: CallInit<S>,
+  ): Promise<MutationResult<z.infer<S>>>;
 }
 
 const segment = (value: string) => encodeURIComponent(value);
@@ -242,7 +271,7 @@ export class Accounts {
     externalId: string,
     fields: PartnerAccountUpsert,
     options: UpdateOptions = {},
-  ): Promise<PartnerAccount> {
+  ): Promise<MutationResult<PartnerAccount>> {
     return this.api.call('PUT', `/v1/partner/accounts/${segment(externalId)}`, {
       schema: PartnerAccount,
       body: fields,
@@ -275,7 +304,7 @@ export class Quotes {
   constructor(readonly api: Api) {}
 
   /** An open quote; totals are computed by the API (and checked, when sent). */
-  create(input: PartnerQuoteCreate, options: MutationOptions = {}): Promise<Quote> {
+  create(input: PartnerQuoteCreate, options: MutationOptions = {}): Promise<MutationResult<Quote>> {
     return this.api.call('POST', '/v1/partner/quotes', { schema: Quote, body: input, ...options });
   }
 
@@ -284,7 +313,7 @@ export class Quotes {
   }
 
   /** Withdraws an open quote (it becomes `expired`). */
-  void(id: string, options: UpdateOptions = {}): Promise<Quote> {
+  void(id: string, options: UpdateOptions = {}): Promise<MutationResult<Quote>> {
     return this.api.call('POST', `/v1/partner/quotes/${segment(id)}/void`, {
       schema: Quote,
       ...options,
@@ -322,7 +351,7 @@ export class WebhookEndpoints {
   create(
     input: WebhookEndpointCreate,
     options: MutationOptions = {},
-  ): Promise<WebhookEndpointWithSecret> {
+  ): Promise<MutationResult<WebhookEndpointWithSecret>> {
     return this.api.call('POST', '/v1/partner/webhook-endpoints', {
       schema: WebhookEndpointWithSecret,
       body: input,
@@ -351,7 +380,7 @@ export class WebhookEndpoints {
     id: string,
     patch: WebhookEndpointUpdate,
     options: UpdateOptions = {},
-  ): Promise<WebhookEndpoint> {
+  ): Promise<MutationResult<WebhookEndpoint>> {
     const ifMatch = options.ifMatch ?? (await this.#version(id));
     return this.api.call('PATCH', `/v1/partner/webhook-endpoints/${segment(id)}`, {
       schema: WebhookEndpoint,
@@ -361,8 +390,8 @@ export class WebhookEndpoints {
     });
   }
 
-  /** Deletes the endpoint; answers it as it was. */
-  delete(id: string, options: MutationOptions = {}): Promise<WebhookEndpoint> {
+  /** Deletes the endpoint; answers it as it was. `ifMatch` refuses it if it changed since. */
+  delete(id: string, options: UpdateOptions = {}): Promise<MutationResult<WebhookEndpoint>> {
     return this.api.call('DELETE', `/v1/partner/webhook-endpoints/${segment(id)}`, {
       schema: WebhookEndpoint,
       ...options,
@@ -370,7 +399,10 @@ export class WebhookEndpoints {
   }
 
   /** A new secret; the old one keeps signing beside it for 24 hours. */
-  rotateSecret(id: string, options: MutationOptions = {}): Promise<WebhookEndpointWithSecret> {
+  rotateSecret(
+    id: string,
+    options: MutationOptions = {},
+  ): Promise<MutationResult<WebhookEndpointWithSecret>> {
     return this.api.call('POST', `/v1/partner/webhook-endpoints/${segment(id)}/rotate-secret`, {
       schema: WebhookEndpointWithSecret,
       ...options,
@@ -378,19 +410,22 @@ export class WebhookEndpoints {
   }
 
   /** Queues a `webhook.test` delivery to the endpoint. */
-  test(id: string, options: MutationOptions = {}): Promise<WebhookTestSent> {
+  test(id: string, options: MutationOptions = {}): Promise<MutationResult<WebhookTestSent>> {
     return this.api.call('POST', `/v1/partner/webhook-endpoints/${segment(id)}/test`, {
       schema: WebhookTestSent,
       ...options,
     });
   }
 
-  /** Sends again every subscribed event after the event id `after`. */
+  /**
+   * Sends again every subscribed event after `after`: an event id, or a feed cursor as a string
+   * (`'0'`: from the beginning).
+   */
   replay(
     id: string,
     input: { after: string },
     options: MutationOptions = {},
-  ): Promise<WebhookReplayQueued> {
+  ): Promise<MutationResult<WebhookReplayQueued>> {
     return this.api.call('POST', `/v1/partner/webhook-endpoints/${segment(id)}/replay`, {
       schema: WebhookReplayQueued,
       body: input,

@@ -19,6 +19,7 @@ import {
   Quote,
   TokenRequest,
   TokenResponse,
+  WebhookDeliveriesQuery,
   WebhookDeliveryPage,
   WebhookEndpoint,
   WebhookEndpointCreate,
@@ -33,9 +34,13 @@ import {
   isPartnerScope,
   normaliseBillingEmail,
   parseEventTypes,
+  validateTaxId,
   type DomainEventType,
+  type FieldIssue,
   type PartnerScope,
 } from '../contracts/index.ts';
+
+const YEAR_MS = 365 * 86_400_000;
 
 /** A refusal in the API's own envelope and catalogue code. */
 class Refusal extends Error {
@@ -121,6 +126,8 @@ export class FakeServices {
   readonly #idempotency = new Map<string, { fingerprint: string; answer: Answer }>();
   #seq = 0;
   #quoteNumber = 0;
+  /** The request being answered: its id goes in `X-Request-Id` and on the events it writes. */
+  #requestId = '';
 
   constructor(options: FakeOptions = {}) {
     this.#options = options;
@@ -149,20 +156,30 @@ export class FakeServices {
 
   /** Appends an event to the feed, as a customer's action in a widget would. */
   emit(type: DomainEventType, data: Json, options: { accountId?: string } = {}): DomainEvent {
+    return this.#append(type, data, options.accountId, `req_${alnum(16)}`);
+  }
+
+  #append(
+    type: DomainEventType,
+    data: Json,
+    account: string | undefined,
+    requestId: string,
+  ): DomainEvent {
     const accountId =
-      options.accountId ??
+      account ??
       (typeof data.account_id === 'string' ? data.account_id : undefined) ??
       (typeof data.id === 'string' && data.id.startsWith('acct_') ? data.id : undefined) ??
       this.accounts[0]?.id;
     if (!accountId) throw new Error('emit: name the account ({ accountId }) or upsert one first');
     const event = DomainEvent.parse({
       cursor: this.#events.length + 1,
-      id: `evt_${alnum(20)}`,
+      // The core API's form: evt_ and a UUID's 32 hex digits.
+      id: `evt_${randomUUID().replace(/-/g, '')}`,
       partner_id: this.partnerId,
       account_id: accountId,
       type,
       data,
-      request_id: `req_${alnum(16)}`,
+      request_id: requestId,
       session_id: null,
       created_at: this.now().toISOString(),
     });
@@ -178,6 +195,7 @@ export class FakeServices {
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const url = new URL(request.url);
+    const requestId = (this.#requestId = `req_${alnum(16)}`);
     const body = request.method === 'GET' ? '' : await request.text();
     let answer: Answer;
     try {
@@ -193,7 +211,6 @@ export class FakeServices {
       answer = this.#refusal(error);
     }
     this.requests.push({ method: request.method, url: request.url, status: answer.status });
-    const requestId = `req_${alnum(16)}`;
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status: answer.status,
       headers: {
@@ -221,7 +238,7 @@ export class FakeServices {
       error: {
         code: refusal.code,
         message: refusal.message,
-        request_id: `req_${alnum(16)}`,
+        request_id: this.#requestId,
         ...(refusal.details ? { details: refusal.details } : {}),
         doc_url: errorDocUrl(refusal.code as never),
       },
@@ -333,6 +350,16 @@ export class FakeServices {
     if ((match = /^\/v1\/partner\/accounts\/([^/]+)$/.exec(path))) {
       route('partner:accounts');
       const externalId = decodeURIComponent(match[1]!);
+      // The partner chose it: a malformed one is a mistake to name, not an id to hide.
+      const checked = ExternalId.safeParse(externalId);
+      if (!checked.success)
+        throw this.#invalid([
+          {
+            path: 'external_id',
+            code: 'invalid_format',
+            message: checked.error.issues[0]?.message ?? 'invalid',
+          },
+        ]);
       if (method === 'PUT')
         return this.#keyed(request, body, () => this.#upsert(request, externalId, body));
       if (method === 'GET') return this.#getAccount(externalId);
@@ -359,8 +386,9 @@ export class FakeServices {
     if ((match = /^\/v1\/partner\/quotes\/([^/]+)(\/void)?$/.exec(path))) {
       route('partner:quotes');
       const quote = this.#quotes.get(decodeURIComponent(match[1]!));
-      if (!quote) throw new Refusal('not_found', 'No quote of this partner has this id.');
-      if (!match[2] && method === 'GET') return this.#ok(Quote, quote, 200, quote.version);
+      if (!quote) throw new Refusal('not_found', `No quote ${match[1]}.`);
+      if (!match[2] && method === 'GET')
+        return this.#ok(Quote, this.#present(quote), 200, quote.version);
       if (match[2] && method === 'POST')
         return this.#keyed(request, body, () => this.#voidQuote(request, quote));
     }
@@ -471,33 +499,67 @@ export class FakeServices {
     return checked.data;
   }
 
-  #ifMatch(request: Request, current: number, required = false): void {
+  /**
+   * The version `If-Match` names, or undefined when absent or `*`, as the core API reads it;
+   * absent where `required` is `428 precondition_required`.
+   */
+  #ifMatch(request: Request, required = false): number | undefined {
     const header = request.headers.get('if-match');
     if (!header || header.trim() === '*') {
       if (required) throw new Refusal('precondition_required');
-      return;
+      return undefined;
     }
     const version = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header)?.[1];
-    if (version === undefined) throw new Refusal('validation_failed', '`If-Match` is not an ETag.');
-    if (Number(version) !== current)
-      throw new Refusal('version_conflict', undefined, { current_version: current });
+    if (version === undefined)
+      throw new Refusal('validation_failed', '`If-Match` must be an ETag this API gave out.', {
+        fields: [{ path: 'If-Match', code: 'invalid_format', message: 'not an ETag of this API' }],
+      });
+    return Number(version);
+  }
+
+  #checkVersion(current: number, ifMatch: number | undefined): void {
+    if (ifMatch !== undefined && ifMatch !== current)
+      throw new Refusal(
+        'version_conflict',
+        `The resource is at version ${current}, not ${ifMatch}.`,
+        { current_version: current },
+      );
+  }
+
+  #invalid(fields: FieldIssue[]): Refusal {
+    return new Refusal(
+      'validation_failed',
+      `Invalid field${fields.length > 1 ? 's' : ''}: ${fields.map((f) => f.path).join(', ')}.`,
+      { fields },
+    );
   }
 
   #getAccount(externalId: string): Answer {
     const stored = this.#accounts.get(externalId);
-    if (!stored) throw new Refusal('not_found', 'No account of this partner has this external id.');
+    if (!stored)
+      throw new Refusal('not_found', `You have no account with external_id ${externalId}.`);
     return this.#ok(PartnerAccount, stored.account, 200, stored.account.version);
   }
 
   #upsert(request: Request, externalId: string, body: string): Answer {
-    this.#validate(ExternalId, externalId);
     const fields = this.#validate(PartnerAccountUpsert, this.#json(body));
+    const version = this.#ifMatch(request);
+    // The core API's cross-field rules that need no reference data beyond the contracts'.
+    const country = fields.billing_address.country;
+    if (fields.tax_id !== undefined && !validateTaxId(country, fields.tax_id))
+      throw this.#invalid([
+        {
+          path: 'tax_id',
+          code: 'invalid_tax_id',
+          message: `not a valid tax id for ${country}, the billing country`,
+        },
+      ]);
     const email = normaliseBillingEmail(fields.billing_email);
     for (const [otherId, other] of this.#accounts) {
       if (otherId !== externalId && normaliseBillingEmail(other.account.billing_email) === email) {
         throw new Refusal(
           'account_duplicate',
-          'Another account of this partner has this billing email.',
+          `Your account ${otherId} already has this billing email.`,
           { account_id: other.account.id, external_id: otherId },
         );
       }
@@ -505,6 +567,12 @@ export class FakeServices {
     const now = this.now().toISOString();
     const existing = this.#accounts.get(externalId);
     if (!existing) {
+      // `If-Match` on a resource that does not exist never matches (RFC 9110 §13.1.1).
+      if (version !== undefined)
+        throw new Refusal(
+          'version_conflict',
+          `You have no account ${externalId} yet: send no If-Match to create it.`,
+        );
       const account = PartnerAccount.parse({
         id: `acct_${alnum(16)}`,
         ...fields,
@@ -516,62 +584,109 @@ export class FakeServices {
       this.#accounts.set(externalId, { account, seq: ++this.#seq });
       return this.#ok(PartnerAccount, account, 201, 1);
     }
-    this.#ifMatch(request, existing.account.version);
-    const { id, version, created_at, updated_at } = existing.account;
-    const before = JSON.stringify({ ...existing.account, id, version, created_at, updated_at });
-    const candidate = { id, ...fields, version, created_at, updated_at, external_id: externalId };
-    if (JSON.stringify(PartnerAccount.parse(candidate)) === before)
-      return this.#ok(PartnerAccount, existing.account, 200, version);
-    const account = PartnerAccount.parse({ ...candidate, version: version + 1, updated_at: now });
+    this.#checkVersion(existing.account.version, version);
+    const { id, created_at, updated_at } = existing.account;
+    const current = existing.account.version;
+    const before = JSON.stringify(existing.account);
+    const candidate = PartnerAccount.parse({
+      id,
+      ...fields,
+      version: current,
+      created_at,
+      updated_at,
+      external_id: externalId,
+    });
+    if (JSON.stringify(candidate) === before)
+      return this.#ok(PartnerAccount, existing.account, 200, current);
+    const account = PartnerAccount.parse({ ...candidate, version: current + 1, updated_at: now });
     existing.account = account;
     const plain: Record<string, unknown> = { ...account };
     delete plain.external_id;
-    this.emit('account.updated', plain, { accountId: account.id });
-    return this.#ok(PartnerAccount, account, 200, account.version);
+    const event = this.#append('account.updated', plain, account.id, this.#requestId);
+    const answer = this.#ok(PartnerAccount, account, 200, account.version);
+    return { ...answer, headers: { ...answer.headers, 'tessera-event-id': event.id } };
+  }
+
+  /** The quote as the API shows it: an open one past `valid_until` reads as expired. */
+  #present(quote: Quote): Quote {
+    return quote.status === 'open' && Date.parse(quote.valid_until) <= this.now().getTime()
+      ? { ...quote, status: 'expired' }
+      : quote;
   }
 
   #createQuote(body: string): Answer {
     const input = this.#validate(PartnerQuoteCreate, this.#json(body));
-    const account = input.external_id
-      ? this.#accounts.get(input.external_id)?.account
-      : this.accounts.find((a) => a.id === input.account_id);
-    if (!account) throw new Refusal('not_found', 'No account of this partner matches.');
-    const fields: { path: string; code: string; message: string }[] = [];
+    const issues: FieldIssue[] = [];
+    const taken = new Set(input.line_items.flatMap((item) => (item.id ? [item.id] : [])));
+    let generated = 0;
     const lines = input.line_items.map((line, index) => {
       const amount = line.quantity * line.unit_amount;
-      if (line.amount !== undefined && line.amount !== amount)
-        fields.push({
-          path: `line_items.${index}.amount`,
-          code: 'mismatch',
-          message: `must be quantity × unit_amount = ${amount}`,
+      if (!Number.isSafeInteger(amount))
+        issues.push({
+          path: `line_items.${index}`,
+          code: 'too_big',
+          message: 'quantity × unit_amount is too large',
         });
-      return { ...line, id: line.id ?? `li_${index + 1}`, amount };
+      else if (line.amount !== undefined && line.amount !== amount)
+        issues.push({
+          path: `line_items.${index}.amount`,
+          code: 'amount_mismatch',
+          message: `must be ${amount} (quantity × unit_amount), or left out`,
+        });
+      let id = line.id;
+      while (id === undefined || (line.id === undefined && taken.has(id))) id = `li_${++generated}`;
+      taken.add(id);
+      const { description, quantity, unit_amount } = line;
+      return { id, description, quantity, unit_amount, amount };
     });
     const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
     const total = subtotal + input.tax;
-    if (input.subtotal !== undefined && input.subtotal !== subtotal)
-      fields.push({ path: 'subtotal', code: 'mismatch', message: `must be ${subtotal}` });
-    if (input.total !== undefined && input.total !== total)
-      fields.push({ path: 'total', code: 'mismatch', message: `must be ${total}` });
+    if (!Number.isSafeInteger(total))
+      issues.push({ path: 'total', code: 'too_big', message: 'the total is too large' });
+    else {
+      if (input.subtotal !== undefined && input.subtotal !== subtotal)
+        issues.push({
+          path: 'subtotal',
+          code: 'amount_mismatch',
+          message: `must be ${subtotal} (the sum of the line items' amounts), or left out`,
+        });
+      if (input.total !== undefined && input.total !== total)
+        issues.push({
+          path: 'total',
+          code: 'amount_mismatch',
+          message: `must be ${total} (subtotal + tax), or left out`,
+        });
+    }
     const validUntil = Date.parse(input.valid_until);
     const now = this.now().getTime();
-    if (validUntil <= now || validUntil > now + 366 * 86_400_000)
-      fields.push({
+    if (validUntil <= now)
+      issues.push({ path: 'valid_until', code: 'too_small', message: 'must lie in the future' });
+    else if (validUntil > now + YEAR_MS)
+      issues.push({
         path: 'valid_until',
-        code: 'out_of_range',
-        message: 'must lie in the future, at most a year ahead',
+        code: 'too_big',
+        message: 'must lie at most a year ahead',
       });
-    const number = input.number ?? `Q-${String(++this.#quoteNumber).padStart(6, '0')}`;
-    if (this.quotes.some((q) => q.number === number))
-      fields.push({ path: 'number', code: 'duplicate', message: 'is already used by a quote' });
-    if (fields.length > 0)
+    if (issues.length > 0) throw this.#invalid(issues);
+    const account = input.external_id
+      ? this.#accounts.get(input.external_id)?.account
+      : this.accounts.find((a) => a.id === input.account_id);
+    if (!account)
       throw new Refusal(
-        'validation_failed',
-        fields.map((f) => `${f.path} ${f.message}`).join('; '),
-        {
-          fields,
-        },
+        'not_found',
+        input.external_id
+          ? `You have no account with external_id ${input.external_id}.`
+          : `You have no account ${input.account_id}.`,
       );
+    const used = new Set(this.quotes.map((q) => q.number));
+    let number = input.number;
+    if (number !== undefined && used.has(number))
+      throw this.#invalid([
+        { path: 'number', code: 'already_used', message: 'another of your quotes has this number' },
+      ]);
+    // A number the partner chose may sit in the series already: skip it.
+    while (number === undefined || used.has(number))
+      number = `Q-${String(++this.#quoteNumber).padStart(6, '0')}`;
     const quote = Quote.parse({
       id: `qt_${alnum(16)}`,
       number,
@@ -589,11 +704,28 @@ export class FakeServices {
     return this.#ok(Quote, quote, 201, 1);
   }
 
+  /**
+   * Open → expired, valid until now. Voiding an expired quote (voided before, or past
+   * `valid_until`) is `quote_expired`; an accepted or declined one `quote_not_open`.
+   */
   #voidQuote(request: Request, quote: Quote): Answer {
-    this.#ifMatch(request, quote.version);
-    if (quote.status === 'expired') throw new Refusal('quote_expired');
-    if (quote.status !== 'open') throw new Refusal('quote_not_open');
-    const voided = Quote.parse({ ...quote, status: 'expired', version: quote.version + 1 });
+    this.#checkVersion(quote.version, this.#ifMatch(request));
+    const current = this.#present(quote);
+    if (current.status === 'expired')
+      throw new Refusal('quote_expired', `Quote ${quote.number} expired on ${quote.valid_until}.`, {
+        status: 'expired',
+        valid_until: quote.valid_until,
+      });
+    if (current.status !== 'open')
+      throw new Refusal('quote_not_open', `Quote ${quote.number} is ${current.status}.`, {
+        status: current.status,
+      });
+    const voided = Quote.parse({
+      ...quote,
+      status: 'expired',
+      valid_until: this.now().toISOString(),
+      version: quote.version + 1,
+    });
     this.#quotes.set(quote.id, voided);
     return this.#ok(Quote, voided, 200, voided.version);
   }
@@ -607,7 +739,7 @@ export class FakeServices {
         const now = this.now().toISOString();
         const stored: StoredEndpoint = {
           endpoint: {
-            id: `we_${alnum(20)}`,
+            id: `we_${alnum(24)}`,
             partner_id: this.partnerId,
             url: input.url,
             event_types: input.event_types,
@@ -642,7 +774,7 @@ export class FakeServices {
       return { status: 200, body: this.#endpointView(stored), headers: { etag: `"${version}"` } };
     if (!action && method === 'PATCH') {
       return this.#keyed(request, body, () => {
-        this.#ifMatch(request, version, true);
+        this.#checkVersion(version, this.#ifMatch(request, true));
         const patch = this.#validate(WebhookEndpointUpdate, this.#json(body));
         const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
         stored.endpoint = {
@@ -660,8 +792,9 @@ export class FakeServices {
     }
     if (!action && method === 'DELETE') {
       return this.#keyed(request, body, () => {
+        this.#checkVersion(version, this.#ifMatch(request));
         this.#endpoints.delete(stored.endpoint.id);
-        return { status: 200, body: this.#endpointView(stored) };
+        return { status: 200, body: this.#endpointView(stored), headers: { etag: `"${version}"` } };
       });
     }
     if (action === 'rotate-secret' && method === 'POST') {
@@ -671,6 +804,7 @@ export class FakeServices {
           ...stored.endpoint,
           previous_secret_expires_at: new Date(this.now().getTime() + 86_400_000).toISOString(),
           version: version + 1,
+          updated_at: this.now().toISOString(),
         };
         return this.#withSecret(stored, 200);
       });
@@ -683,15 +817,17 @@ export class FakeServices {
     if (action === 'replay' && method === 'POST') {
       return this.#keyed(request, body, () => {
         const input = this.#validate(WebhookReplay, this.#json(body));
-        const from = this.#events.findIndex((e) => e.id === input.after);
-        if (from === -1) throw new Refusal('not_found', 'No event of this partner has this id.');
+        // An event id, or a feed cursor ('0': from the beginning).
+        let cursor = /^\d{1,15}$/.test(input.after) ? Number(input.after) : undefined;
+        cursor ??= this.#events.find((e) => e.id === input.after)?.cursor;
+        if (cursor === undefined) throw new Refusal('not_found', `No event ${input.after}.`);
         const types = new Set<string>(stored.endpoint.event_types);
-        const queued = this.#events.slice(from + 1).filter((e) => types.has(e.type)).length;
+        const queued = this.#events.filter((e) => e.cursor > cursor && types.has(e.type)).length;
         return this.#ok(WebhookReplayQueued, { queued });
       });
     }
     if (action === 'deliveries' && method === 'GET') {
-      void query;
+      this.#validate(WebhookDeliveriesQuery, query);
       return this.#ok(WebhookDeliveryPage, { data: [], next_cursor: null, has_more: false });
     }
     throw new Refusal('method_not_allowed');

@@ -9,6 +9,7 @@ export {
   type EventListOptions,
   type ListOptions,
   type MutationOptions,
+  type MutationResult,
   type TesseraOptions,
   type UpdateOptions,
   type WidgetTokenCreate,

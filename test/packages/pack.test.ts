@@ -9,7 +9,10 @@
  *   the core API serves, with a token the token service minted for the app's origin;
  * - a plain `node` script (no TypeScript loader) imports `@tessera/verify` and verifies a token
  *   the token service minted, and refuses a forged one;
- * - the declarations type-check in a strict TypeScript project that imports all three.
+ * - a plain `node` script imports `@tessera/node`: it mints a widget token and upserts an account
+ *   against the real token service and core API, and runs the same calls on the in-memory fake of
+ *   `@tessera/node/testing`, whose signed webhook it verifies;
+ * - the declarations type-check in a strict TypeScript project that imports all four.
  *
  * The npm registry is used for what the tarballs depend on, and for Vite and TypeScript.
  */
@@ -27,11 +30,11 @@ import type { Browser } from 'playwright-core';
 import { SCOPES } from '../../contracts/index.ts';
 import { seedDemo } from '../../core-api/seed.ts';
 import { buildPackages } from '../../scripts/build.ts';
-import { startTestStack, type TestStack } from '../core-api/helpers.ts';
+import { ORIGIN, startTestStack, type TestStack } from '../core-api/helpers.ts';
 import { CHROMIUM_PATH, launchChromium } from '../support/chromium.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PACKAGES = ['contracts', 'verify', 'widgets'] as const;
+const PACKAGES = ['contracts', 'verify', 'widgets', 'sdk'] as const;
 const skipBrowser = existsSync(CHROMIUM_PATH)
   ? false
   : `no Chromium at ${CHROMIUM_PATH}: install it (apt-get install -y --no-install-recommends chromium) or set CHROME_PATH`;
@@ -118,7 +121,7 @@ describe('the packages, packed and installed in a project of their own', () => {
 
   before(async () => {
     const started = performance.now();
-    log('building contracts, verify and widgets into their dist/');
+    log(`building ${PACKAGES.join(', ')} into their dist/`);
     await buildPackages(PACKAGES, log);
 
     work = await mkdtemp(join(tmpdir(), 'tessera-packages-'));
@@ -183,9 +186,10 @@ describe('the packages, packed and installed in a project of their own', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it('packs the three packages, each with only its compiled files', () => {
+  it('packs the four packages, each with only its compiled files', () => {
     assert.deepEqual([...packed.keys()].sort(), [
       '@tessera/contracts',
+      '@tessera/node',
       '@tessera/verify',
       '@tessera/widgets',
     ]);
@@ -225,6 +229,14 @@ describe('the packages, packed and installed in a project of their own', () => {
     for (const file of ['tessera', 'quote', 'onboarding', 'account', 'headless', 'tessera.iife']) {
       assert.ok(widgets.includes(`dist/${file}.js`), `@tessera/widgets has dist/${file}.js`);
     }
+    const sdk = packed.get('@tessera/node')?.files.map((file) => file.path) ?? [];
+    for (const file of ['index.js', 'index.d.ts', 'testing.js', 'testing.d.ts']) {
+      assert.ok(sdk.includes(`dist/${file}`), `@tessera/node has dist/${file}`);
+    }
+    assert.ok(
+      sdk.every((path) => !path.includes('contracts')),
+      'the SDK ships none of the contracts: it imports @tessera/contracts',
+    );
   });
 
   it('installs code that imports only what each package declares', async () => {
@@ -257,6 +269,12 @@ describe('the packages, packed and installed in a project of their own', () => {
         }
       }
       if (name === '@tessera/verify') assert.ok(used.has('@tessera/contracts'));
+      if (name === '@tessera/node') {
+        assert.ok(used.has('@tessera/contracts') && used.has('standardwebhooks'));
+        for (const heavy of ['hono', 'pg', 'ioredis', 'pino', 'jose', 'lit', 'express']) {
+          assert.ok(!dependencies.has(heavy), `@tessera/node does not depend on ${heavy}`);
+        }
+      }
     }
     const contracts = manifests.get('@tessera/contracts');
     assert.deepEqual(Object.keys(contracts?.dependencies ?? {}), ['zod']);
@@ -329,7 +347,75 @@ console.log(JSON.stringify({ claims: verified.claims, scopes: [...verified.scope
     assert.deepEqual(out.refused, { contractsError: true, code: 'token_signature_invalid' });
   });
 
-  it('the declarations type-check in a strict project importing all three', async () => {
+  it('a plain node script drives @tessera/node against the real services and against its fake', async () => {
+    const externalId = `pack-${Date.now()}`;
+    await writeFile(
+      join(app, 'sdk.mjs'),
+      `import { Tessera, isTesseraError } from '@tessera/node';
+import { createFakeTessera, signWebhook } from '@tessera/node/testing';
+
+const { SECRET, PARTNER, TOKENS, API, SUBJECT, ORIGIN, EXTERNAL_ID } = process.env;
+const fields = {
+  legal_name: 'Packed Ltd',
+  billing_email: EXTERNAL_ID + '@packed.example',
+  billing_address: { line1: '1 Long Lane', city: 'Leeds', postal_code: 'LS1 1AA', country: 'GB' },
+  currency: 'GBP',
+};
+
+async function integrate(tessera, subject) {
+  const minted = await tessera.widgetTokens.create({ subject, scopes: ['quote:read'], origin: ORIGIN });
+  const created = await tessera.accounts.upsert(EXTERNAL_ID, fields);
+  const updated = await tessera.accounts.upsert(EXTERNAL_ID, { ...fields, legal_name: 'Packed Group Ltd' });
+  const events = [];
+  for await (const event of tessera.events.list({ types: ['account.updated'] })) events.push(event.id);
+  let duplicate;
+  try {
+    await tessera.accounts.upsert(EXTERNAL_ID + '-2', fields);
+  } catch (error) {
+    duplicate = isTesseraError(error, 'account_duplicate') && error.details.account_id === created.id;
+  }
+  return {
+    tokenType: minted.token_type,
+    versions: [created.version, updated.version],
+    eventInFeed: events.includes(updated.eventId),
+    duplicate,
+  };
+}
+
+const real = await integrate(
+  new Tessera({ secretKey: SECRET, partnerId: PARTNER, tokenServiceUrl: TOKENS, apiUrl: API }),
+  SUBJECT,
+);
+const fake = createFakeTessera();
+const faked = await integrate(new Tessera(fake.options), 'acct_fake0000000001');
+const secret = 'whsec_' + Buffer.from('a test secret of 24 bytes').toString('base64');
+const signed = signWebhook({ secret, payload: { type: 'quote.accepted', data: { id: 'qt_1' } } });
+const verified = new Tessera(fake.options).webhooks.verify(signed.body, signed.headers, { secret });
+console.log(JSON.stringify({ real, faked, accounts: fake.accounts.length, webhook: verified.type }));
+`,
+    );
+    log('running sdk.mjs with plain node');
+    const result = await run(process.execPath, ['sdk.mjs'], app, {
+      ...cleanEnv(),
+      SECRET: stack.partner.secret,
+      PARTNER: stack.partner.id,
+      TOKENS: stack.tokenService.url,
+      API: stack.api.url,
+      SUBJECT: stack.seed.account_id,
+      ORIGIN,
+      EXTERNAL_ID: externalId,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const expected = { tokenType: 'Bearer', versions: [1, 2], eventInFeed: true, duplicate: true };
+    assert.deepEqual(JSON.parse(result.stdout), {
+      real: expected,
+      faked: expected,
+      accounts: 1,
+      webhook: 'quote.accepted',
+    });
+  });
+
+  it('the declarations type-check in a strict project importing all four', async () => {
     await writeFile(
       join(app, 'tsconfig.json'),
       JSON.stringify(
@@ -357,6 +443,15 @@ import { Quote, SCOPES, type Scope, TesseraError } from '@tessera/contracts';
 import { TesseraQuote, configure } from '@tessera/widgets/quote';
 import { QuoteController, createApiClient, TokenManager } from '@tessera/widgets/headless';
 import type { TesseraOnboarding } from '@tessera/widgets';
+import {
+  Tessera,
+  TesseraApiError,
+  isTesseraError,
+  type MutationResult,
+  type PartnerAccount,
+  type DomainEvent,
+} from '@tessera/node';
+import { createFakeTessera, signWebhook, type FakeTessera } from '@tessera/node/testing';
 
 const verifier = createVerifier({ issuer: 'https://t.example', audience: 'api', jwksUrl: 'https://t.example/jwks' });
 export const middleware = requireToken(verifier, 'quote:read');
@@ -373,6 +468,29 @@ export const element: TesseraQuote = document.createElement('tessera-quote');
 export const onboarding: TesseraOnboarding | null = document.querySelector('tessera-onboarding');
 configure({ apiBase: 'https://api.example', tokenUrl: '/token' });
 export const controllers = [QuoteController, createApiClient, TokenManager];
+
+const fake: FakeTessera = createFakeTessera();
+const tessera = new Tessera(fake.options);
+export async function backend(): Promise<string | undefined> {
+  const account: MutationResult<PartnerAccount> = await tessera.accounts.upsert('c-1', {
+    legal_name: 'Acme Ltd',
+    billing_email: 'billing@acme.example',
+    billing_address: { line1: '1 Long Lane', city: 'Leeds', postal_code: 'LS1 1AA', country: 'GB' },
+    currency: 'GBP',
+  });
+  // @ts-expect-error: not a widget scope
+  await tessera.widgetTokens.create({ subject: account.id, scopes: ['quote:write'], origin: 'https://a.example' });
+  const seen: DomainEvent[] = [];
+  for await (const event of tessera.events.list({ types: ['account.updated'] })) seen.push(event);
+  try {
+    await tessera.quotes.void('qt_1');
+  } catch (error) {
+    if (isTesseraError(error, 'quote_expired')) return error.details?.status as string;
+    if (error instanceof TesseraApiError) return error.code;
+  }
+  const { body, headers } = signWebhook({ secret: 'whsec_x', payload: { type: 'quote.accepted', data: {} } });
+  return tessera.webhooks.verify(body, headers, { secret: 'whsec_x' }).id ?? account.eventId;
+}
 `,
     );
     log('type-checking check.ts against the installed declarations');

@@ -247,6 +247,55 @@ describe('retries', () => {
   });
 });
 
+describe('the event id of a mutation', () => {
+  it("is the webhook-id of the delivery the change caused, and a retry's answer keeps it", async () => {
+    const tessera = client();
+    const endpoint = await tessera.webhookEndpoints.create({
+      url: `${hooks.url}/event-id`,
+      event_types: ['account.updated'],
+      description: 'event id',
+    });
+    const externalId = `event-id-${Date.now()}`;
+    const fields = {
+      legal_name: 'Join Ltd',
+      billing_email: `${externalId}@join.example`,
+      billing_address: {
+        line1: '1 Long Lane',
+        city: 'Leeds',
+        postal_code: 'LS1 1AA',
+        country: 'GB',
+      },
+      currency: 'GBP',
+    };
+    await tessera.accounts.upsert(externalId, fields);
+    const key = `event-id-${Date.now()}`;
+    const updated = await tessera.accounts.upsert(
+      externalId,
+      { ...fields, legal_name: 'Join Group Ltd' },
+      { idempotencyKey: key },
+    );
+    assert.match(updated.eventId ?? '', /^evt_/);
+
+    await hooks.until((received) => received.some((m) => m.id === updated.eventId));
+    const delivery = hooks.received.find((m) => m.id === updated.eventId)!;
+    assert.equal(delivery.path, new URL(endpoint.url).pathname);
+    const verified = tessera.webhooks.verify(delivery.body, delivery.headers, {
+      secret: endpoint.secret,
+    });
+    assert.equal(verified.id, updated.eventId);
+    assert.equal(verified.type, 'account.updated');
+    assert.equal(verified.data.legal_name, 'Join Group Ltd');
+
+    const replayed = await tessera.accounts.upsert(
+      externalId,
+      { ...fields, legal_name: 'Join Group Ltd' },
+      { idempotencyKey: key },
+    );
+    assert.equal(replayed.eventId, updated.eventId, 'the stored answer names the same event');
+    await tessera.webhookEndpoints.delete(endpoint.id);
+  });
+});
+
 describe('webhooks.verify', () => {
   it('accepts a real delivery and refuses a tampered body, a wrong secret and an old timestamp', async () => {
     const tessera = client();

@@ -1,4 +1,3 @@
-import { CORE_API_ROUTES } from '../../contracts/index.ts';
 import { createFakeTessera } from '../../sdk/testing.ts';
 import { ORIGIN, startTestStack } from '../core-api/helpers.ts';
 import { scenarioSuite } from './scenario.suite.ts';
@@ -9,17 +8,12 @@ scenarioSuite('the in-memory fake', () => {
     options: fake.options,
     subject: 'acct_fake0000000001',
     origin: ORIGIN,
-    partnerApi: true,
     close: async () => {},
   });
 });
 
 scenarioSuite('the real token service and core API', async () => {
-  const served = new Set(Object.keys(CORE_API_ROUTES));
   const stack = await startTestStack();
-  const partnerApi = ['upsertPartnerAccount', 'createPartnerQuote', 'listPartnerEvents'].every(
-    (id) => served.has(id),
-  );
   return {
     options: {
       secretKey: stack.partner.secret,
@@ -30,8 +24,6 @@ scenarioSuite('the real token service and core API', async () => {
     },
     subject: stack.seed.account_id,
     origin: ORIGIN,
-    partnerApi:
-      partnerApi || 'the core API does not serve the partner accounts/quotes/events routes yet',
     close: () => stack.close(),
   };
 });
