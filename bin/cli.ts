@@ -94,6 +94,12 @@ export function buildProgram(): Command {
               `  demo account   ${demo.seed.account_id}`,
               `  quotes         open ${demo.seed.quotes.open}, expired ${demo.seed.quotes.expired}, accepted ${demo.seed.quotes.accepted}`,
               `  onboarding     ${demo.seed.onboarding_id}`,
+              ...(demo.shop
+                ? [
+                    `  shop backend   customer ${demo.shop.customer_external_id} → ${demo.shop.account_id}, its quote ${demo.shop.quote_id} (on the page)`,
+                    `  webhooks       ${demo.shop.webhook?.endpoint_id} → ${demo.shop.webhook?.url}`,
+                  ]
+                : []),
               '',
               'Mint a widget token:',
               `  curl -s ${stack.tokenService.url}/v1/tokens -H 'Authorization: Bearer ${demo.secret_key}' -H 'Content-Type: application/json' \\`,

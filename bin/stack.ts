@@ -8,6 +8,14 @@ import { envInt } from '../service-kit/env.ts';
 import { tokenServiceConfig } from '../token-service/config.ts';
 import { startTokenService, type RunningTokenService } from '../token-service/server.ts';
 import { startDemoSite, type DemoSite } from '../demo/site.ts';
+import {
+  SHOP_CUSTOMER_ID,
+  WebhookReceiver,
+  connectWebhook,
+  setUpShop,
+  shopTessera,
+  type ShopBackendState,
+} from '../demo/backend.ts';
 
 /** What the first start created, so that later starts resume with the same partner and data. */
 export interface DemoState {
@@ -15,12 +23,19 @@ export interface DemoState {
   secret_key: string;
   origin: string;
   seed: SeedResult;
+  /**
+   * What the demo shop's backend set up through the partner API (`@tessera/node`): its customer
+   * (the seeded account, linked under the shop's own id), the quote the page shows, and its
+   * webhook endpoint with the secret. Absent in a data dir from before the shop had a backend.
+   */
+  shop?: ShopBackendState;
 }
 
 export interface Stack {
   tokenService: RunningTokenService;
   coreApi: RunningCoreApi;
-  demo: DemoState;
+  /** The demo state; a running stack's shop backend is always set up. */
+  demo: DemoState & { shop: ShopBackendState };
   /** The demo partner's own site: its page embeds the three widgets. */
   site: DemoSite;
   close(): Promise<void>;
@@ -62,6 +77,8 @@ export async function startStack(
       ),
     );
     const statePath = join(tsConfig.dataDir, 'demo.json');
+    const save = (state: DemoState) =>
+      writeFile(statePath, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
     let demo = await readFile(statePath, 'utf8')
       .then((text) => JSON.parse(text) as DemoState)
       .catch(() => null);
@@ -74,27 +91,49 @@ export async function startStack(
         max_ttl_seconds: 600,
         require_dpop: false,
       });
-      const seed = await seedDemo(coreApi.store, { partnerId: partner.id });
+      const seed = await seedDemo(coreApi.store, {
+        partnerId: partner.id,
+        externalId: SHOP_CUSTOMER_ID,
+      });
       demo = { partner_id: partner.id, secret_key: key.secret, origin: DEMO_ORIGIN, seed };
-      await writeFile(statePath, JSON.stringify(demo, null, 2) + '\n', { mode: 0o600 });
+      await save(demo);
     }
+    // The shop's backend, as a partner's runs: over HTTP, through the SDK, like any partner.
+    const tessera = shopTessera({
+      tokenServiceUrl: tokenService.url,
+      coreApiUrl: coreApi.url,
+      partnerId: demo.partner_id,
+      secretKey: demo.secret_key,
+    });
+    if (!demo.shop) {
+      demo.shop = await setUpShop(tessera);
+      await save(demo);
+    }
+    const shop = demo.shop;
     site = await startDemoSite({
       host: DEMO_HOST,
       port: opts.demoPort ?? envInt(env.TESSERA_DEMO_PORT, DEMO_PORT, 'TESSERA_DEMO_PORT'),
       tokenServiceUrl: tokenService.url,
       coreApiUrl: coreApi.url,
       secretKey: demo.secret_key,
-      accountId: demo.seed.account_id,
-      quoteId: demo.seed.quotes.open,
+      accountId: shop.account_id,
+      quoteId: shop.quote_id,
       tokenTtlSeconds: envInt(env.TESSERA_DEMO_TOKEN_TTL, 0, 'TESSERA_DEMO_TOKEN_TTL') || undefined,
     });
     await allowSiteOrigins(tokenService, demo.partner_id, Number(new URL(site.url).port));
+    // The endpoint needs the receiver's URL, so it is registered (or moved) once the site listens.
+    const webhook = await connectWebhook(tessera, shop.webhook, site.webhookUrl);
+    if (webhook !== shop.webhook) {
+      demo.shop = { ...shop, webhook };
+      await save(demo);
+    }
+    site.receiveWith(new WebhookReceiver(tessera, webhook.secret));
     const running = coreApi;
     const runningSite = site;
     return {
       tokenService,
       coreApi: running,
-      demo,
+      demo: { ...demo, shop: demo.shop },
       site: runningSite,
       async close() {
         await runningSite.close();

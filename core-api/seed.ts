@@ -2,6 +2,8 @@ import { randomInt } from 'node:crypto';
 import {
   Account,
   CompanyStep,
+  ExternalId,
+  normaliseBillingEmail,
   OnboardingApplication,
   PartnerId,
   Quote,
@@ -17,6 +19,11 @@ export interface SeedOptions {
   partnerId: string;
   /** The clock the demo's dates are relative to; defaults to the current time. */
   now?: Date;
+  /**
+   * The partner's own id for the demo customer: the account is then linked under it as
+   * `PUT /v1/partner/accounts/{external_id}` links one, so the partner's backend finds it there.
+   */
+  externalId?: string;
 }
 
 export interface SeedResult {
@@ -70,10 +77,13 @@ function checkedOnboarding(application: OnboardingApplication): OnboardingApplic
  */
 export async function seedDemo(
   store: Pick<CoreStore, 'transaction'>,
-  { partnerId, now = new Date() }: SeedOptions,
+  { partnerId, now = new Date(), externalId }: SeedOptions,
 ): Promise<SeedResult> {
   if (!PartnerId.safeParse(partnerId).success) {
     throw new TesseraError('validation_failed', `partner must look like ptn_…, got ${partnerId}`);
+  }
+  if (externalId !== undefined && !ExternalId.safeParse(externalId).success) {
+    throw new TesseraError('validation_failed', `external id ${externalId} is not one`);
   }
   const accountId = `acct_${randomAlnum(16)}`;
   const { account, quotes, onboarding } = demo({
@@ -97,6 +107,14 @@ export async function seedDemo(
   await store.transaction(async (repo) => {
     await repo.insertAccount(account);
     await repo.linkAccount(accountId, partnerId);
+    if (externalId !== undefined)
+      await repo.insertPartnerAccount({
+        partner_id: partnerId,
+        external_id: externalId,
+        account_id: accountId,
+        billing_email_normalised: normaliseBillingEmail(account.billing_email),
+        created_at: now.toISOString(),
+      });
     for (const quote of [expired, accepted, open]) await repo.insertQuote(quote);
     await repo.insertOnboarding(onboarding);
   });

@@ -36,6 +36,13 @@ export interface DemoSiteOptions {
 
 export interface DemoSite {
   url: string;
+  /** The receiver's URL on this site: where the shop's webhook endpoint points. */
+  webhookUrl: string;
+  /**
+   * Starts receiving with `receiver`: the endpoint's secret comes only after the site listens
+   * (the endpoint needs its URL). Until then deliveries are answered 503, and retried.
+   */
+  receiveWith(receiver: WebhookReceiver): void;
   close(): Promise<void>;
 }
 
@@ -81,6 +88,7 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
     readFile(join(HERE, 'public/demo.js'), 'utf8'),
   ]);
   const html = page(template, options);
+  let receiver = options.receiver;
   const api = new URL(options.coreApiUrl).origin;
   // The strict policy docs/csp.md gives partners: the widgets need nothing looser.
   const csp = [
@@ -148,14 +156,14 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
 
   // The shop backend's webhook receiver: the raw body, as received, is what the signature covers.
   app.post('/webhooks/tessera', async (c) => {
-    if (!options.receiver) return c.body(null, 503);
-    const status = options.receiver.receive(await c.req.text(), c.req.header());
+    if (!receiver) return c.body(null, 503);
+    const status = receiver.receive(await c.req.text(), c.req.header());
     return c.body(null, status === 204 ? 204 : 400);
   });
   // What the receiver heard, for the page's panel (polled: the CSP allows only same-origin calls).
   app.get('/api/backend-heard', (c) => {
     c.header('cache-control', 'no-store');
-    return c.json({ deliveries: options.receiver?.heard() ?? [] });
+    return c.json({ deliveries: receiver?.heard() ?? [] });
   });
 
   const server: ServerType = await listen(
@@ -166,8 +174,13 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
   );
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host}:${port}`;
   return {
-    url: `http://${options.host}:${port}`,
+    url,
+    webhookUrl: `${url}/webhooks/tessera`,
+    receiveWith(next) {
+      receiver = next;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

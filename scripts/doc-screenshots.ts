@@ -53,7 +53,7 @@ async function demo(url: string | undefined): Promise<Demo> {
   });
   return {
     url: stack.site.url,
-    quoteId: stack.demo.seed.quotes.open,
+    quoteId: stack.demo.shop.quote_id,
     apiBase: stack.coreApi.url,
     async close() {
       await stack.close();

@@ -66,10 +66,13 @@ describe('tessera start (npm start)', () => {
     assert.equal(await first.stop(), 0);
     const second = await start(dir);
     try {
+      // On another port now (0 picks one), so the shop's endpoint moved there, keeping its secret.
+      const { shop } = first.info.demo;
+      const moved = `${second.info.demo_site}/webhooks/tessera`;
       assert.deepEqual(
         second.info.demo,
-        first.info.demo,
-        'the same partner, key and seed after a restart',
+        { ...first.info.demo, shop: { ...shop, webhook: { ...shop.webhook, url: moved } } },
+        'the same partner, key, seed, shop quote and webhook endpoint after a restart',
       );
       assert.equal((await readQuote(second.info)).id, first.info.demo.seed.quotes.open);
     } finally {
@@ -89,7 +92,7 @@ describe('tessera start (npm start)', () => {
       assert.match(csp, /style-src 'self'(;|$)/);
       assert.ok(csp.includes(new URL(info.core_api).origin), 'the API is in connect-src');
       const html = await page.text();
-      assert.ok(html.includes(`quote-id="${info.demo.seed.quotes.open}"`));
+      assert.ok(html.includes(`quote-id="${info.demo.shop.quote_id}"`), "the shop's quote");
       assert.ok(html.includes(`account-id="${info.demo.seed.account_id}"`));
       assert.ok(html.includes('<tessera-onboarding'));
       assert.doesNotMatch(

@@ -9,19 +9,46 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodePrelude } from './context.ts';
-import { freePort, ROOT, SHOP_ORIGIN, type DocStack, type Fixture } from './stack.ts';
+import {
+  freePort,
+  ROOT,
+  SHOP_ORIGIN,
+  SOURCE_PACKAGES,
+  type DocStack,
+  type Fixture,
+} from './stack.ts';
 
 const SAMPLE_DIR = join(ROOT, '.tessera', 'doc-samples');
+const TSCONFIG = join(SAMPLE_DIR, 'tsconfig.json');
 let count = 0;
 const written: string[] = [];
+
+/** What every sample process sees besides the stack's variables: tsx reads `paths` from here. */
+const SAMPLE_ENV = { TSX_TSCONFIG_PATH: TSCONFIG };
 
 /** Removes the sample files this process wrote. */
 export async function removeNodeSamples(): Promise<void> {
   await Promise.all(written.splice(0).map((path) => rm(path, { force: true })));
 }
 
+/** The sample directory and its tsconfig, written once (samples run a few at a time). */
+let sampleDir: Promise<void> | undefined;
+function prepareSampleDir(): Promise<void> {
+  sampleDir ??= (async () => {
+    await mkdir(SAMPLE_DIR, { recursive: true });
+    const paths = Object.fromEntries(
+      Object.entries(SOURCE_PACKAGES).map(([name, path]) => [name, [path]]),
+    );
+    await writeFile(
+      TSCONFIG,
+      JSON.stringify({ extends: join(ROOT, 'tsconfig.json'), compilerOptions: { paths } }),
+    );
+  })();
+  return sampleDir;
+}
+
 async function writeSample(code: string, lang: string): Promise<string> {
-  await mkdir(SAMPLE_DIR, { recursive: true });
+  await prepareSampleDir();
   const path = join(SAMPLE_DIR, `sample-${process.pid}-${++count}.${lang === 'js' ? 'mjs' : 'ts'}`);
   await writeFile(path, code);
   written.push(path);
@@ -53,7 +80,11 @@ export async function runNodeModule(
       '-e',
       `await import(${JSON.stringify(path)}); process.exit(0);`,
     ],
-    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, ...SAMPLE_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const output = collect(child);
   const exit = await new Promise<number | null>((resolve) => {
@@ -96,7 +127,7 @@ export async function exerciseServer(
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path], {
     cwd: ROOT,
-    env: { ...process.env, ...stack.env(fixture), PORT: String(port) },
+    env: { ...process.env, ...stack.env(fixture), ...SAMPLE_ENV, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = collect(child);

@@ -17,6 +17,16 @@ export const ADMIN_TOKEN = 'tadm_doc_samples_only_0123456789abcdef';
 /** The origin the doc samples mint for when they are not in a browser (as the docs write it). */
 export const SHOP_ORIGIN = 'https://shop.example';
 
+/**
+ * Workspace packages a sample imports by name whose `exports` point at a build (`dist/`) that a
+ * checkout does not have: samples get their sources instead, as `tessera/verify` reaches
+ * `verify/index.ts` through the root's own exports. The type check and the Node runner read this.
+ */
+export const SOURCE_PACKAGES: Readonly<Record<string, string>> = {
+  '@tessera/node': join(ROOT, 'sdk/index.ts'),
+  '@tessera/node/testing': join(ROOT, 'sdk/testing.ts'),
+};
+
 export interface Fixture {
   partnerId: string;
   partnerKey: string;

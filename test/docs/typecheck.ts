@@ -1,15 +1,16 @@
 /**
  * One TypeScript program over every TypeScript sample (ts, tsx, and the `<script setup>` of Vue
- * single-file components): `tessera`, `tessera/headless` and `tessera/verify` resolve to the real
- * sources, React, Vue, Angular and `@vitejs/plugin-vue` to the small stand-ins in ./stubs (the
- * frameworks are not dependencies of this repository), and the context names of ./context.ts are
- * declared. A Vue template and an Angular template string are not checked.
+ * single-file components): `tessera`, `tessera/headless`, `tessera/verify` and `@tessera/node`
+ * resolve to the real sources, React, Vue, Angular and `@vitejs/plugin-vue` to the small
+ * stand-ins in ./stubs (the frameworks are not dependencies of this repository), and the context
+ * names of ./context.ts are declared. A Vue template and an Angular template string are not
+ * checked.
  */
 import { join } from 'node:path';
 import ts from 'typescript';
 import { CONTEXT_DECLARATIONS } from './context.ts';
 import type { Sample } from './markdown.ts';
-import { ROOT } from './stack.ts';
+import { ROOT, SOURCE_PACKAGES } from './stack.ts';
 
 const STUBS = join(ROOT, 'test/docs/stubs');
 const VIRTUAL = join(ROOT, '.tessera/doc-samples-typecheck');
@@ -32,6 +33,7 @@ const OPTIONS: ts.CompilerOptions = {
     'tessera/headless': [join(ROOT, 'widgets/headless.ts')],
     'tessera/quote': [join(ROOT, 'widgets/quote/index.ts')],
     'tessera/verify': [join(ROOT, 'verify/index.ts')],
+    ...Object.fromEntries(Object.entries(SOURCE_PACKAGES).map(([name, path]) => [name, [path]])),
     react: [join(STUBS, 'react.d.ts')],
     'react/jsx-runtime': [join(STUBS, 'react-jsx-runtime.d.ts')],
     vue: [join(STUBS, 'vue.d.ts')],

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { WebhookReceiver } from '../../demo/backend.ts';
+import { WebhookReceiver, shopTessera } from '../../demo/backend.ts';
 import { startDemoSite, type DemoSite } from '../../demo/site.ts';
 import { startTestStack, type TestStack } from '../core-api/helpers.ts';
 import { CHROMIUM_PATH, launchChromium } from '../support/chromium.ts';
@@ -38,7 +38,15 @@ describe("the demo shop's backend panel", { skip }, () => {
       secretKey: stack.partner.secret,
       accountId: stack.seed.account_id,
       quoteId: stack.seed.quotes.open,
-      receiver: new WebhookReceiver(secret),
+      receiver: new WebhookReceiver(
+        shopTessera({
+          tokenServiceUrl: stack.tokenService.url,
+          coreApiUrl: stack.api.url,
+          partnerId: stack.partner.id,
+          secretKey: stack.partner.secret,
+        }),
+        secret,
+      ),
     });
     browser = await launchChromium();
   });

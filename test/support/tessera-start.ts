@@ -21,6 +21,13 @@ export interface Started {
       quotes: { open: string; expired: string; accepted: string };
       onboarding_id: string;
     };
+    /** What the demo shop's backend set up through `@tessera/node` (bin/stack.ts). */
+    shop: {
+      customer_external_id: string;
+      account_id: string;
+      quote_id: string;
+      webhook: { endpoint_id: string; secret: string; url: string };
+    };
   };
 }
 
