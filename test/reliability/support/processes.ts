@@ -26,6 +26,10 @@ export interface ServiceProcess {
   unhandledErrors(): Promise<string[]>;
   /** SIGTERM, then SIGKILL if it has not exited after 15 s. Idempotent. */
   stop(): Promise<void>;
+  /** SIGKILL at once, as a crash would; resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** The data directory it was started on, to start another on the same state. */
+  dataDir: string;
 }
 
 /**
@@ -36,9 +40,10 @@ async function spawnService(
   name: string,
   args: string[],
   env: Record<string, string>,
+  dataDir?: string,
 ): Promise<ServiceProcess> {
-  const dataDir = await tempDir(`tessera-${name}-`);
-  const logPath = join(dataDir, 'service.log');
+  dataDir ??= await tempDir(`tessera-${name}-`);
+  const logPath = join(dataDir, `${name}.log`);
   const log = await open(logPath, 'w');
   const child = spawn(process.execPath, [BIN, '--json', '--data-dir', dataDir, ...args], {
     env: {
@@ -81,6 +86,7 @@ async function spawnService(
     url,
     pid: child.pid!,
     logPath,
+    dataDir,
     async assertAlive() {
       if (exited && !stopping)
         throw new Error(
@@ -103,14 +109,22 @@ async function spawnService(
         process.removeListener('exit', kill);
         await log.close();
       })()),
+    kill: () =>
+      (stopping ??= (async () => {
+        kill();
+        await exit;
+        process.removeListener('exit', kill);
+        await log.close();
+      })()),
   };
 }
 
 export function spawnTokenService(
   name: string,
   env: Record<string, string> = {},
+  dataDir?: string,
 ): Promise<ServiceProcess> {
-  return spawnService(name, ['token-service', '--port', '0'], env);
+  return spawnService(name, ['token-service', '--port', '0'], env, dataDir);
 }
 
 export function spawnCoreApi(
