@@ -1,6 +1,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, parseSync, type InlineConfig, type Plugin, type PluginOption } from 'vite';
+import {
+  defineConfig,
+  parseSync,
+  runnerImport,
+  type InlineConfig,
+  type Plugin,
+  type PluginOption,
+} from 'vite';
+import { Compilation, compile, isSchema } from './scripts/contract-checks/compile.ts';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
@@ -114,6 +122,64 @@ function compactTemplates(): Plugin {
   };
 }
 
+const CHECKS_RUNTIME = `${ROOT}scripts/contract-checks/runtime.ts`;
+
+interface Declaration {
+  type: string;
+  start: number;
+  end: number;
+  declaration?: {
+    type: string;
+    declarations?: { id: { type: string; name?: string }; init?: { start: number; end: number } }[];
+  } | null;
+}
+
+/**
+ * The contracts' schemas as the browser gets them: each exported zod schema of a contracts module
+ * is replaced by checks compiled from it (scripts/contract-checks/), which answer `safeParse`
+ * alike and cost ≈ 1 KB gzip where zod/mini costs ≈ 7. zod then goes from the bundle by
+ * tree-shaking. A schema that does not compile (`Origin`'s refinement) stays zod, unused by the
+ * widgets and so shaken off: test/bundle/budgets.test.ts fails should a bundle hold zod again.
+ */
+function contractChecks(): Plugin {
+  return {
+    name: 'tessera-contract-checks',
+    enforce: 'pre',
+    transform: {
+      filter: { id: /\/contracts\/v1\/\w+\.ts$/ },
+      async handler(code, id) {
+        const { module } = await runnerImport<Record<string, unknown>>(id, {
+          configFile: false,
+          root: ROOT,
+          logLevel: 'silent',
+        });
+        const c = new Compilation();
+        const replacements: { start: number; end: number; text: string }[] = [];
+        for (const statement of parseSync(id, code).program.body as unknown as Declaration[]) {
+          if (statement.type !== 'ExportNamedDeclaration') continue;
+          for (const declarator of statement.declaration?.declarations ?? []) {
+            const name = declarator.id.name;
+            const value = name ? module[name] : undefined;
+            if (!declarator.init || !isSchema(value)) continue;
+            try {
+              replacements.push({ ...declarator.init, text: `$schema(${compile(value, c)})` });
+            } catch {
+              // Stays zod (see above).
+            }
+          }
+        }
+        if (!replacements.length) return undefined;
+        c.names.add('schema');
+        let out = code;
+        for (const { start, end, text } of replacements.sort((a, b) => b.start - a.start)) {
+          out = out.slice(0, start) + text + out.slice(end);
+        }
+        return { code: `${c.prelude(CHECKS_RUNTIME)}\n${out}`, map: null };
+      },
+    },
+  };
+}
+
 export interface LibraryBuild {
   /**
    * `es`: the entries as ESM, sharing chunks, each non-English catalogue its own chunk.
@@ -169,7 +235,7 @@ export function libraryConfig(build: LibraryBuild): InlineConfig {
   return {
     root: ROOT,
     configFile: false,
-    plugins: [compactTemplates(), ...(build.plugins ?? [])],
+    plugins: [contractChecks(), compactTemplates(), ...(build.plugins ?? [])],
     logLevel: 'warn',
     mode: 'production',
     define: { 'process.env.NODE_ENV': '"production"' },

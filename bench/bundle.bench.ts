@@ -33,7 +33,7 @@ function row(cells: string[], widths: number[]): string {
 function ownerOf(moduleId: string): string {
   const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(moduleId);
   if (dependency?.[1]) return dependency[1];
-  return /\/(contracts|widgets\/\w+)\//.exec(moduleId)?.[1] ?? 'other';
+  return /\/(scripts\/contract-checks|contracts|widgets\/\w+)\//.exec(moduleId)?.[1] ?? 'other';
 }
 
 const PROBES: Record<string, { what: string; code: string }> = {
@@ -47,7 +47,7 @@ const PROBES: Record<string, { what: string; code: string }> = {
 export { ContextConsumer, ContextProvider, createContext } from '@lit/context';`,
   },
   zod: {
-    what: 'zod/mini + the schemas the quote parses with (Quote, QuoteAccept, QuoteDecline)',
+    what: 'the contract checks the quote parses with (Quote, QuoteAccept, QuoteDecline; compiled from zod)',
     code: `export { Quote, QuoteAccept, QuoteDecline, QuoteId } from '/contracts/v1/quote.ts';`,
   },
 };
@@ -171,7 +171,7 @@ try {
   const bundled: Record<string, boolean> = {
     lit: bundles('lit-html'),
     litContext: bundles('@lit/context'),
-    zod: bundles('zod'),
+    zod: bundles('scripts/contract-checks'),
   };
   for (const [name, size] of probes) {
     const share = bundled[name]

@@ -39,6 +39,24 @@ describe('bundle budgets (gzip -9, an English page)', () => {
     }
   });
 
+  it('ships no zod: the contracts reach the browser as checks compiled from them', () => {
+    for (const entry of measured.entries.values()) {
+      const modules = entry.files.flatMap((file) =>
+        Object.entries(entry.chunks.get(file)?.modules ?? {}),
+      );
+      const zod = modules.filter(
+        ([id, info]) => /node_modules\/zod\//.test(id) && info.renderedLength,
+      );
+      assert.deepEqual(
+        zod.map(([id]) => id),
+        [],
+        `${entry.file} holds zod`,
+      );
+      const checks = modules.some(([id]) => id.endsWith('scripts/contract-checks/runtime.ts'));
+      assert.ok(checks, `${entry.file} has no contract checks`);
+    }
+  });
+
   it('leaves the English page nothing to load before the first render but its entry closure', () => {
     // The other languages' catalogues load on first use: they are lazy chunks, not static imports.
     const tessera = measured.entries.get('tessera.js');
