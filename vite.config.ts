@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import MagicString from 'magic-string';
 import {
   defineConfig,
   parseSync,
@@ -77,7 +78,23 @@ interface Node {
   end: number;
 }
 
-function* taggedTemplateParts(node: unknown): Generator<Node> {
+/**
+ * CSS without comments and without the white space around `{`, `}`, `;`, `,` and after `:`, one
+ * piece of a template at a time (an interpolation is a value or a name, never inside a comment).
+ * By hand rather than a CSS minifier: the pieces between interpolations are not whole style
+ * sheets, and these few rules are all our templates need (no strings with such characters, no
+ * range media queries).
+ */
+function minifyCss(piece: string): string {
+  return piece
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};,])\s*/g, '$1')
+    .replace(/:\s/g, ':')
+    .replace(/;}/g, '}');
+}
+
+function* taggedTemplateParts(node: unknown): Generator<Node & { tag: string }> {
   if (typeof node !== 'object' || node === null) return;
   if (Array.isArray(node)) {
     for (const child of node) yield* taggedTemplateParts(child);
@@ -89,16 +106,17 @@ function* taggedTemplateParts(node: unknown): Generator<Node> {
     quasi?: { quasis: Node[] };
   };
   if (type === 'TaggedTemplateExpression' && TEMPLATE_TAGS.has(tag?.name ?? '') && quasi) {
-    yield* quasi.quasis;
+    for (const part of quasi.quasis) yield { ...part, tag: tag?.name ?? '' };
   }
   for (const child of Object.values(node)) yield* taggedTemplateParts(child);
 }
 
 /**
- * Drops the indentation of Lit's `html` and `css` templates, which the minifier keeps since a
- * template string is data to it: every run of white space with a line break becomes one line
- * break, which HTML and CSS read alike (no template has `<pre>` or a non-empty `<textarea>`).
- * Line numbers stay, so the source maps stay right. 1.1 KB gzip (6 KB raw) off the full bundle.
+ * Drops the indentation of Lit's `html` templates, which the minifier keeps since a template
+ * string is data to it: every run of white space with a line break becomes one line break, which
+ * HTML reads alike (no template has `<pre>` or a non-empty `<textarea>`). 1.1 KB gzip (6 KB raw)
+ * off the full bundle. `css` templates lose their comments and the white space CSS does not need
+ * (`minifyCss`): 0.8 KB gzip more.
  */
 function compactTemplates(): Plugin {
   return {
@@ -107,16 +125,15 @@ function compactTemplates(): Plugin {
       filter: { id: /\/widgets\/.+\.ts$/ },
       handler(code, id) {
         if (!/\b(html|css|svg)`/.test(code)) return undefined;
-        const parts = [...taggedTemplateParts(parseSync(id, code).program)];
-        let out = '';
-        let at = 0;
-        for (const part of parts.sort((a, b) => a.start - b.start)) {
-          out +=
-            code.slice(at, part.start) +
-            code.slice(part.start, part.end).replace(/\s*\n\s*/g, '\n');
-          at = part.end;
+        const out = new MagicString(code);
+        for (const part of taggedTemplateParts(parseSync(id, code).program)) {
+          const text = code.slice(part.start, part.end);
+          const compact = part.tag === 'css' ? minifyCss(text) : text.replace(/\s*\n\s*/g, '\n');
+          if (compact === text) continue;
+          if (compact) out.overwrite(part.start, part.end, compact);
+          else out.remove(part.start, part.end);
         }
-        return { code: out + code.slice(at), map: null };
+        return { code: out.toString(), map: out.generateMap({ hires: true, source: id }) };
       },
     },
   };
@@ -170,11 +187,10 @@ function contractChecks(): Plugin {
         }
         if (!replacements.length) return undefined;
         c.names.add('schema');
-        let out = code;
-        for (const { start, end, text } of replacements.sort((a, b) => b.start - a.start)) {
-          out = out.slice(0, start) + text + out.slice(end);
-        }
-        return { code: `${c.prelude(CHECKS_RUNTIME)}\n${out}`, map: null };
+        const out = new MagicString(code);
+        for (const { start, end, text } of replacements) out.overwrite(start, end, text);
+        out.prepend(`${c.prelude(CHECKS_RUNTIME)}\n`);
+        return { code: out.toString(), map: out.generateMap({ hires: true, source: id }) };
       },
     },
   };
