@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MagicString from 'magic-string';
 import {
@@ -196,6 +197,55 @@ function contractChecks(): Plugin {
   };
 }
 
+const CLASSIC_CATALOGUES = `${ROOT}widgets/core/classic-catalogues.ts`;
+const CATALOGUE_IMPORT = /\bimport\((['"])([^'"]+\.ts)\1\)/g;
+
+/**
+ * The classic script's languages (`tessera.iife.js` cannot load chunks): each `import()` of a
+ * non-English catalogue becomes `loadCatalogue('<widget>.<language>')`
+ * (widgets/core/classic-catalogues.ts), and each such catalogue is written beside the script as
+ * `tessera.<widget>.<language>.js`, a classic script registering its exports. 8 KB gzip off the
+ * classic script, which inlined all of them.
+ */
+function classicCatalogues(): Plugin {
+  const catalogues = new Map<string, string>();
+  return {
+    name: 'tessera-classic-catalogues',
+    enforce: 'pre',
+    transform: {
+      filter: { id: /\/widgets\/.+\.ts$/ },
+      handler(code, id) {
+        const out = new MagicString(code);
+        for (const match of code.matchAll(CATALOGUE_IMPORT)) {
+          const target = resolve(dirname(id), match[2] ?? '');
+          const found = /widgets\/(\w+)\/locales\/(\w+)\.ts$/.exec(target);
+          if (!found) continue;
+          const key = `${found[1]}.${found[2]}`;
+          catalogues.set(key, target);
+          out.overwrite(match.index, match.index + match[0].length, `$loadCatalogue('${key}')`);
+        }
+        if (!out.hasChanged()) return undefined;
+        out.prepend(`import { loadCatalogue as $loadCatalogue } from '${CLASSIC_CATALOGUES}';\n`);
+        return { code: out.toString(), map: out.generateMap({ hires: true, source: id }) };
+      },
+    },
+    async generateBundle() {
+      for (const [key, path] of catalogues) {
+        const { module } = await runnerImport<Record<string, unknown>>(path, {
+          configFile: false,
+          root: ROOT,
+          logLevel: 'silent',
+        });
+        this.emitFile({
+          type: 'asset',
+          fileName: `tessera.${key}.js`,
+          source: `(globalThis.TesseraCatalogues??={})[${JSON.stringify(key)}]=${JSON.stringify({ ...module })};\n`,
+        });
+      }
+    },
+  };
+}
+
 export interface LibraryBuild {
   /**
    * `es`: the entries as ESM, sharing chunks, each non-English catalogue its own chunk.
@@ -251,7 +301,12 @@ export function libraryConfig(build: LibraryBuild): InlineConfig {
   return {
     root: ROOT,
     configFile: false,
-    plugins: [contractChecks(), compactTemplates(), ...(build.plugins ?? [])],
+    plugins: [
+      contractChecks(),
+      compactTemplates(),
+      ...(format === 'iife' ? [classicCatalogues()] : []),
+      ...(build.plugins ?? []),
+    ],
     logLevel: 'warn',
     mode: 'production',
     define: { 'process.env.NODE_ENV': '"production"' },

@@ -17,27 +17,36 @@ export const BUDGETS: readonly Budget[] = [
   {
     file: 'tessera.js',
     goal: 30,
-    ceiling: { kb: 44.5, reason: 'measured before any shrinking' },
+    ceiling: {
+      kb: 37.5,
+      reason: "every widget's own code in one file (≈ 31 KB beside Lit's 6); no lazy parts yet",
+    },
   },
   {
     file: 'tessera.iife.js',
     goal: 32,
-    ceiling: { kb: 53.5, reason: 'measured before any shrinking' },
+    ceiling: {
+      kb: 38,
+      reason: 'as tessera.js, plus the classic-script wrapper; languages are separate files',
+    },
   },
   {
     file: 'quote.js',
     goal: 22,
-    ceiling: { kb: 30.5, reason: 'measured before any shrinking' },
+    ceiling: {
+      kb: 23.5,
+      reason: "the quote's own code and core; decline form and DPoP not yet lazy",
+    },
   },
   {
     file: 'onboarding.js',
     goal: 26,
-    ceiling: { kb: 38, reason: 'measured before any shrinking' },
+    ceiling: { kb: 31.5, reason: 'the largest widget (fields, steps, tax ids); not yet split' },
   },
   {
     file: 'account.js',
     goal: 24,
-    ceiling: { kb: 34, reason: 'measured before any shrinking' },
+    ceiling: { kb: 27.5, reason: 'the account form and conflict view; conflict view not yet lazy' },
   },
 ];
 

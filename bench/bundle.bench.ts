@@ -93,9 +93,13 @@ try {
   for (const entry of entries.values()) {
     const byPart = new Map<string, number>();
     for (const file of entry.lazy) {
-      // A catalogue is `chunks/<widget>.<language>-<hash>.js`; other lazy parts go by name.
+      // A catalogue is `chunks/<widget>.<language>-<hash>.js` (the classic script's:
+      // `tessera.<widget>.<language>.js`); other lazy parts go by name.
       const part =
-        /\.(\w+)-[^/]+\.js$/.exec(file)?.[1] ?? /(\w+)-[^/]+\.js$/.exec(file)?.[1] ?? file;
+        /^tessera\.\w+\.(\w+)\.js$/.exec(file)?.[1] ??
+        /\.(\w+)-[^/]+\.js$/.exec(file)?.[1] ??
+        /(\w+)-[^/]+\.js$/.exec(file)?.[1] ??
+        file;
       byPart.set(part, (byPart.get(part) ?? 0) + (sizes.get(file)?.gzip ?? 0));
     }
     const lazyText = [...byPart].map(([part, gzip]) => `${part} ${kb(gzip)}`).join(', ');
@@ -106,7 +110,7 @@ try {
           kb(entry.size.gzip),
           kb(entry.size.raw),
           String(entry.files.length),
-          entry.format === 'iife' ? 'inlined' : lazyText || '—',
+          lazyText || '—',
         ],
         widths,
       ),

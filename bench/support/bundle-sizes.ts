@@ -100,7 +100,13 @@ export async function measureLibrary(outDir: string): Promise<LibrarySizes> {
         format: build.format,
         size: total(files),
         files,
-        lazy: lazyChunks(files, chunks),
+        // The classic script loads each language's catalogues as scripts of their own.
+        lazy:
+          build.format === 'iife'
+            ? output.output
+                .map((item) => item.fileName)
+                .filter((name) => /^tessera\.\w+\.\w+\.js$/.test(name))
+            : lazyChunks(files, chunks),
         chunks,
       });
     }
