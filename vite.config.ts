@@ -1,6 +1,16 @@
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, parseSync, type InlineConfig, type Plugin, type PluginOption } from 'vite';
+import MagicString from 'magic-string';
+import {
+  defineConfig,
+  parseSync,
+  runnerImport,
+  type InlineConfig,
+  type Plugin,
+  type PluginOption,
+} from 'vite';
+import { Compilation, compile, isSchema } from './scripts/contract-checks/compile.ts';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
@@ -69,7 +79,23 @@ interface Node {
   end: number;
 }
 
-function* taggedTemplateParts(node: unknown): Generator<Node> {
+/**
+ * CSS without comments and without the white space around `{`, `}`, `;`, `,` and after `:`, one
+ * piece of a template at a time (an interpolation is a value or a name, never inside a comment).
+ * By hand rather than a CSS minifier: the pieces between interpolations are not whole style
+ * sheets, and these few rules are all our templates need (no strings with such characters, no
+ * range media queries).
+ */
+function minifyCss(piece: string): string {
+  return piece
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};,])\s*/g, '$1')
+    .replace(/:\s/g, ':')
+    .replace(/;}/g, '}');
+}
+
+function* taggedTemplateParts(node: unknown): Generator<Node & { tag: string }> {
   if (typeof node !== 'object' || node === null) return;
   if (Array.isArray(node)) {
     for (const child of node) yield* taggedTemplateParts(child);
@@ -81,16 +107,17 @@ function* taggedTemplateParts(node: unknown): Generator<Node> {
     quasi?: { quasis: Node[] };
   };
   if (type === 'TaggedTemplateExpression' && TEMPLATE_TAGS.has(tag?.name ?? '') && quasi) {
-    yield* quasi.quasis;
+    for (const part of quasi.quasis) yield { ...part, tag: tag?.name ?? '' };
   }
   for (const child of Object.values(node)) yield* taggedTemplateParts(child);
 }
 
 /**
- * Drops the indentation of Lit's `html` and `css` templates, which the minifier keeps since a
- * template string is data to it: every run of white space with a line break becomes one line
- * break, which HTML and CSS read alike (no template has `<pre>` or a non-empty `<textarea>`).
- * Line numbers stay, so the source maps stay right. 1.1 KB gzip (6 KB raw) off the full bundle.
+ * Drops the indentation of Lit's `html` templates, which the minifier keeps since a template
+ * string is data to it: every run of white space with a line break becomes one line break, which
+ * HTML reads alike (no template has `<pre>` or a non-empty `<textarea>`). 1.1 KB gzip (6 KB raw)
+ * off the full bundle. `css` templates lose their comments and the white space CSS does not need
+ * (`minifyCss`): 0.8 KB gzip more.
  */
 function compactTemplates(): Plugin {
   return {
@@ -99,17 +126,122 @@ function compactTemplates(): Plugin {
       filter: { id: /\/widgets\/.+\.ts$/ },
       handler(code, id) {
         if (!/\b(html|css|svg)`/.test(code)) return undefined;
-        const parts = [...taggedTemplateParts(parseSync(id, code).program)];
-        let out = '';
-        let at = 0;
-        for (const part of parts.sort((a, b) => a.start - b.start)) {
-          out +=
-            code.slice(at, part.start) +
-            code.slice(part.start, part.end).replace(/\s*\n\s*/g, '\n');
-          at = part.end;
+        const out = new MagicString(code);
+        for (const part of taggedTemplateParts(parseSync(id, code).program)) {
+          const text = code.slice(part.start, part.end);
+          const compact = part.tag === 'css' ? minifyCss(text) : text.replace(/\s*\n\s*/g, '\n');
+          if (compact === text) continue;
+          if (compact) out.overwrite(part.start, part.end, compact);
+          else out.remove(part.start, part.end);
         }
-        return { code: out + code.slice(at), map: null };
+        return { code: out.toString(), map: out.generateMap({ hires: true, source: id }) };
       },
+    },
+  };
+}
+
+const CHECKS_RUNTIME = `${ROOT}scripts/contract-checks/runtime.ts`;
+
+interface Declaration {
+  type: string;
+  start: number;
+  end: number;
+  declaration?: {
+    type: string;
+    declarations?: { id: { type: string; name?: string }; init?: { start: number; end: number } }[];
+  } | null;
+}
+
+/**
+ * The contracts' schemas as the browser gets them: each exported zod schema of a contracts module
+ * is replaced by checks compiled from it (scripts/contract-checks/), which answer `safeParse`
+ * alike and cost ≈ 1 KB gzip where zod/mini costs ≈ 7. zod then goes from the bundle by
+ * tree-shaking. A schema that does not compile (`Origin`'s refinement) stays zod, unused by the
+ * widgets and so shaken off: test/bundle/budgets.test.ts fails should a bundle hold zod again.
+ */
+function contractChecks(): Plugin {
+  return {
+    name: 'tessera-contract-checks',
+    enforce: 'pre',
+    transform: {
+      filter: { id: /\/contracts\/v1\/\w+\.ts$/ },
+      async handler(code, id) {
+        const { module } = await runnerImport<Record<string, unknown>>(id, {
+          configFile: false,
+          root: ROOT,
+          logLevel: 'silent',
+        });
+        const c = new Compilation();
+        const replacements: { start: number; end: number; text: string }[] = [];
+        for (const statement of parseSync(id, code).program.body as unknown as Declaration[]) {
+          if (statement.type !== 'ExportNamedDeclaration') continue;
+          for (const declarator of statement.declaration?.declarations ?? []) {
+            const name = declarator.id.name;
+            const value = name ? module[name] : undefined;
+            if (!declarator.init || !isSchema(value)) continue;
+            try {
+              replacements.push({ ...declarator.init, text: `$schema(${compile(value, c)})` });
+            } catch {
+              // Stays zod (see above).
+            }
+          }
+        }
+        if (!replacements.length) return undefined;
+        c.names.add('schema');
+        const out = new MagicString(code);
+        for (const { start, end, text } of replacements) out.overwrite(start, end, text);
+        out.prepend(`${c.prelude(CHECKS_RUNTIME)}\n`);
+        return { code: out.toString(), map: out.generateMap({ hires: true, source: id }) };
+      },
+    },
+  };
+}
+
+const CLASSIC_CATALOGUES = `${ROOT}widgets/core/classic-catalogues.ts`;
+const CATALOGUE_IMPORT = /\bimport\((['"])([^'"]+\.ts)\1\)/g;
+
+/**
+ * The classic script's languages (`tessera.iife.js` cannot load chunks): each `import()` of a
+ * non-English catalogue becomes `loadCatalogue('<widget>.<language>')`
+ * (widgets/core/classic-catalogues.ts), and each such catalogue is written beside the script as
+ * `tessera.<widget>.<language>.js`, a classic script registering its exports. 8 KB gzip off the
+ * classic script, which inlined all of them.
+ */
+function classicCatalogues(): Plugin {
+  const catalogues = new Map<string, string>();
+  return {
+    name: 'tessera-classic-catalogues',
+    enforce: 'pre',
+    transform: {
+      filter: { id: /\/widgets\/.+\.ts$/ },
+      handler(code, id) {
+        const out = new MagicString(code);
+        for (const match of code.matchAll(CATALOGUE_IMPORT)) {
+          const target = resolve(dirname(id), match[2] ?? '');
+          const found = /widgets\/(\w+)\/locales\/(\w+)\.ts$/.exec(target);
+          if (!found) continue;
+          const key = `${found[1]}.${found[2]}`;
+          catalogues.set(key, target);
+          out.overwrite(match.index, match.index + match[0].length, `$loadCatalogue('${key}')`);
+        }
+        if (!out.hasChanged()) return undefined;
+        out.prepend(`import { loadCatalogue as $loadCatalogue } from '${CLASSIC_CATALOGUES}';\n`);
+        return { code: out.toString(), map: out.generateMap({ hires: true, source: id }) };
+      },
+    },
+    async generateBundle() {
+      for (const [key, path] of catalogues) {
+        const { module } = await runnerImport<Record<string, unknown>>(path, {
+          configFile: false,
+          root: ROOT,
+          logLevel: 'silent',
+        });
+        this.emitFile({
+          type: 'asset',
+          fileName: `tessera.${key}.js`,
+          source: `(globalThis.TesseraCatalogues??={})[${JSON.stringify(key)}]=${JSON.stringify({ ...module })};\n`,
+        });
+      }
     },
   };
 }
@@ -169,7 +301,12 @@ export function libraryConfig(build: LibraryBuild): InlineConfig {
   return {
     root: ROOT,
     configFile: false,
-    plugins: [compactTemplates(), ...(build.plugins ?? [])],
+    plugins: [
+      contractChecks(),
+      compactTemplates(),
+      ...(format === 'iife' ? [classicCatalogues()] : []),
+      ...(build.plugins ?? []),
+    ],
     logLevel: 'warn',
     mode: 'production',
     define: { 'process.env.NODE_ENV': '"production"' },

@@ -9,34 +9,16 @@
  *   per dependency: small probe entries built in the same run, so the rest is our own code
  *
  * Sizes are gzip at zlib level 9, per file as a server would send it, and raw bytes; 1 KB = 1024 B.
- * Goals (issue 4): the full bundle ≤ 30 KB gzip; the quote entry with Lit ≤ 22 KB gzip.
+ * Budgets: bench/budgets.ts (goals, and the ceilings the test enforces until a goal is met).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { constants, gzipSync } from 'node:zlib';
-import type { Plugin, Rolldown } from 'vite';
-import { buildLibrary, viteBuild } from '../scripts/build.ts';
+import type { Plugin } from 'vite';
+import { viteBuild } from '../scripts/build.ts';
 import { libraryEntries } from '../vite.config.ts';
-
-const KB = 1024;
-const GOALS = { full: 30 * KB, quote: 22 * KB };
-
-interface Size {
-  raw: number;
-  gzip: number;
-}
-
-const add = (a: Size, b: Size): Size => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip });
-const ZERO: Size = { raw: 0, gzip: 0 };
-
-async function sizeOf(path: string): Promise<Size> {
-  const bytes = await readFile(path);
-  return {
-    raw: bytes.length,
-    gzip: gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length,
-  };
-}
+import { BUDGETS, limitKb } from './budgets.ts';
+import { KB, ZERO, measureLibrary, sizeOf, type Size } from './support/bundle-sizes.ts';
 
 const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
 const pct = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
@@ -47,47 +29,11 @@ function row(cells: string[], widths: number[]): string {
     .join('  ');
 }
 
-type Chunks = Map<string, Rolldown.OutputChunk>;
-
-function chunksOf(output: Rolldown.RolldownOutput): Chunks {
-  return new Map(
-    output.output.flatMap((item) =>
-      item.type === 'chunk' ? [[item.fileName, item] as const] : [],
-    ),
-  );
-}
-
-/** The files an entry loads before it runs (static imports, transitively), in load order. */
-function staticClosure(entry: string, chunks: Chunks): string[] {
-  const seen = new Set<string>();
-  const visit = (fileName: string) => {
-    if (seen.has(fileName)) return;
-    seen.add(fileName);
-    for (const imported of chunks.get(fileName)?.imports ?? []) visit(imported);
-  };
-  visit(entry);
-  return [...seen];
-}
-
-/** The chunks an entry may load later (dynamic imports), beyond what it already loaded. */
-function lazyChunks(files: string[], chunks: Chunks): string[] {
-  const loaded = new Set(files);
-  const lazy = new Set<string>();
-  for (const file of files) {
-    for (const dynamic of chunks.get(file)?.dynamicImports ?? []) {
-      for (const needed of staticClosure(dynamic, chunks)) {
-        if (!loaded.has(needed)) lazy.add(needed);
-      }
-    }
-  }
-  return [...lazy].sort();
-}
-
 /** The npm package a module comes from, or our folder (`widgets/quote`, `contracts`). */
 function ownerOf(moduleId: string): string {
   const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(moduleId);
   if (dependency?.[1]) return dependency[1];
-  return /\/(contracts|widgets\/\w+)\//.exec(moduleId)?.[1] ?? 'other';
+  return /\/(scripts\/contract-checks|contracts|widgets\/\w+)\//.exec(moduleId)?.[1] ?? 'other';
 }
 
 const PROBES: Record<string, { what: string; code: string }> = {
@@ -101,7 +47,7 @@ const PROBES: Record<string, { what: string; code: string }> = {
 export { ContextConsumer, ContextProvider, createContext } from '@lit/context';`,
   },
   zod: {
-    what: 'zod/mini + the schemas the quote parses with (Quote, QuoteAccept, QuoteDecline)',
+    what: 'the contract checks the quote parses with (Quote, QuoteAccept, QuoteDecline; compiled from zod)',
     code: `export { Quote, QuoteAccept, QuoteDecline, QuoteId } from '/contracts/v1/quote.ts';`,
   },
 };
@@ -135,59 +81,41 @@ async function probe(name: string, outDir: string): Promise<Size> {
 const outDir = await mkdtemp(join(tmpdir(), 'tessera-bundle-'));
 try {
   const started = performance.now();
-  const { outputs } = await buildLibrary({ outDir, sourcemap: false });
+  const { entries, sizes } = await measureLibrary(outDir);
   const buildMs = performance.now() - started;
-  const sizes = new Map<string, Size>();
-  for (const { output } of outputs) {
-    for (const item of output.output)
-      sizes.set(item.fileName, await sizeOf(join(outDir, item.fileName)));
-  }
-  const total = (files: string[]) =>
-    files.reduce((sum, file) => add(sum, sizes.get(file) ?? ZERO), ZERO);
 
   console.log(
     `bench:bundle — Vite production build in ${(buildMs / 1000).toFixed(1)} s; gzip -9 per file\n`,
   );
 
   const widths = [34, 10, 10, 8, 30];
-  console.log(
-    row(['ESM entry (English page)', 'gzip', 'raw', 'files', 'lazy catalogues (gzip)'], widths),
-  );
-  const perEntry = new Map<string, { size: Size; files: string[]; chunks: Chunks }>();
-  for (const { build, output } of outputs) {
-    if (build.format !== 'es') continue;
-    const chunks = chunksOf(output);
-    for (const entry of [...chunks.values()].filter((chunk) => chunk.isEntry)) {
-      const files = staticClosure(entry.fileName, chunks);
-      const size = total(files);
-      perEntry.set(entry.name, { size, files, chunks });
-      const byLanguage = new Map<string, number>();
-      for (const file of lazyChunks(files, chunks)) {
-        const language = /\.(\w+)-[^/]+\.js$/.exec(file)?.[1] ?? file;
-        byLanguage.set(language, (byLanguage.get(language) ?? 0) + (sizes.get(file)?.gzip ?? 0));
-      }
-      const lazyText = [...byLanguage]
-        .map(([language, gzip]) => `${language} ${kb(gzip)}`)
-        .join(', ');
-      console.log(
-        row(
-          [entry.fileName, kb(size.gzip), kb(size.raw), String(files.length), lazyText || '—'],
-          widths,
-        ),
-      );
+  console.log(row(['Entry (English page)', 'gzip', 'raw', 'files', 'lazy (gzip)'], widths));
+  for (const entry of entries.values()) {
+    const byPart = new Map<string, number>();
+    for (const file of entry.lazy) {
+      // A catalogue is `chunks/<widget>.<language>-<hash>.js` (the classic script's:
+      // `tessera.<widget>.<language>.js`); other lazy parts go by name.
+      const part =
+        /^tessera\.\w+\.(\w+)\.js$/.exec(file)?.[1] ??
+        /\.(\w+)-[^/]+\.js$/.exec(file)?.[1] ??
+        /(\w+)-[^/]+\.js$/.exec(file)?.[1] ??
+        file;
+      byPart.set(part, (byPart.get(part) ?? 0) + (sizes.get(file)?.gzip ?? 0));
     }
+    const lazyText = [...byPart].map(([part, gzip]) => `${part} ${kb(gzip)}`).join(', ');
+    console.log(
+      row(
+        [
+          entry.file,
+          kb(entry.size.gzip),
+          kb(entry.size.raw),
+          String(entry.files.length),
+          lazyText || '—',
+        ],
+        widths,
+      ),
+    );
   }
-
-  const iifeFile = outputs
-    .find(({ build }) => build.format === 'iife')
-    ?.output.output.find((item) => item.type === 'chunk' && item.isEntry);
-  const full = await sizeOf(join(outDir, iifeFile?.fileName ?? 'tessera.iife.js'));
-  console.log(
-    row(
-      [`${iifeFile?.fileName} (single file)`, kb(full.gzip), kb(full.raw), '1', 'inlined'],
-      widths,
-    ),
-  );
 
   // Each widget in a build of its own: its cost without the code and chunking the others bring.
   console.log(
@@ -203,24 +131,39 @@ try {
     console.log(row([`${name}.js alone`, kb(size.gzip), kb(size.raw), '1', ''], widths));
   }
 
-  const quoteEntry = perEntry.get('quote');
+  // bench/budgets.ts: the goals, and the ceilings `npm test` enforces until a goal is met.
+  console.log('\nBudgets (bench/budgets.ts; the test enforces the ceiling while there is one)');
+  console.log(row(['entry', 'gzip', 'goal', '', 'ceiling', 'status'], [18, 9, 9, 6, 9, 12]));
+  for (const budget of BUDGETS) {
+    const gzip = entries.get(budget.file)?.size.gzip;
+    if (gzip === undefined) {
+      console.log(`  ${budget.file}: not built`);
+      continue;
+    }
+    const status =
+      gzip <= budget.goal * KB
+        ? 'goal met'
+        : gzip <= limitKb(budget) * KB
+          ? 'under ceiling'
+          : 'OVER BUDGET';
+    console.log(
+      row(
+        [
+          budget.file,
+          kb(gzip),
+          `${budget.goal.toFixed(1)} KB`,
+          pct(gzip / (budget.goal * KB)),
+          budget.ceiling ? `${budget.ceiling.kb.toFixed(1)} KB` : '—',
+          status,
+        ],
+        [18, 9, 9, 6, 9, 12],
+      ) + (budget.ceiling && gzip > budget.goal * KB ? `  (${budget.ceiling.reason})` : ''),
+    );
+  }
+
+  const quoteEntry = entries.get('quote.js');
   const quote = quoteEntry?.size ?? ZERO;
   const quoteAlone = alone.get('quote') ?? ZERO;
-  console.log('\nGoals');
-  console.log(
-    `  full single file  ${kb(full.gzip)} of ${kb(GOALS.full)}  ${pct(full.gzip / GOALS.full)}  ${full.gzip <= GOALS.full ? 'met' : 'NOT met'}`,
-  );
-  console.log(
-    `  quote entry       ${kb(quote.gzip)} of ${kb(GOALS.quote)}  ${pct(quote.gzip / GOALS.quote)}  ${quote.gzip <= GOALS.quote ? 'met' : 'NOT met'}`,
-  );
-  const bundle = perEntry.get('tessera')?.size ?? ZERO;
-  console.log(
-    `  tessera.js file   ${kb(bundle.gzip)} of ${kb(GOALS.full)}  ${pct(bundle.gzip / GOALS.full)}  ${bundle.gzip <= GOALS.full ? 'met' : 'NOT met'}  (ESM, an English page)`,
-  );
-  console.log(
-    `  quote built alone ${kb(quoteAlone.gzip)} of ${kb(GOALS.quote)}  ${pct(quoteAlone.gzip / GOALS.quote)}  ${quoteAlone.gzip <= GOALS.quote ? 'met' : 'NOT met'}`,
-  );
-
   console.log('\nWhat the dependencies cost (probe entries, each built alone)');
   const probes = new Map<string, Size>();
   for (const name of Object.keys(PROBES)) probes.set(name, await probe(name, outDir));
@@ -232,7 +175,7 @@ try {
   const bundled: Record<string, boolean> = {
     lit: bundles('lit-html'),
     litContext: bundles('@lit/context'),
-    zod: bundles('zod'),
+    zod: bundles('scripts/contract-checks'),
   };
   for (const [name, size] of probes) {
     const share = bundled[name]

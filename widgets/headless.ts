@@ -25,6 +25,7 @@ export {
   type FetchToken,
   type FetchTokenRequest,
   type FetchTokenResult,
+  type InitialToken,
   type TokenManagerOptions,
 } from './core/token-manager.ts';
 export {

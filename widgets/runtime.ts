@@ -20,4 +20,9 @@ export {
   type TesseraReadyDetail,
   type TesseraSuccessDetail,
 } from './core/events.ts';
-export type { FetchToken, FetchTokenRequest, FetchTokenResult } from './core/token-manager.ts';
+export type {
+  FetchToken,
+  FetchTokenRequest,
+  FetchTokenResult,
+  InitialToken,
+} from './core/token-manager.ts';

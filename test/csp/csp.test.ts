@@ -154,6 +154,8 @@ async function startPartnerSite(
       ),
     '/iife': (query) =>
       page(`${quoteElement(query, apiBase)}\n<script src="/dist/tessera.iife.js"></script>`),
+    '/iife-de': (query) =>
+      page(`${quoteElement(query, apiBase, 'de')}\n<script src="/dist/tessera.iife.js"></script>`),
     '/control-inline-script': () =>
       page('<p>control</p><script>document.body.dataset.ran = "yes";</script>'),
     '/control-inline-style': () => page('<p style="color: red">control</p>'),
@@ -402,6 +404,23 @@ describe(
         await visited.page.evaluate(() => typeof (window as { Tessera?: unknown }).Tessera),
         'object',
       );
+      await assertClean(visited);
+    });
+
+    it('dist/tessera.iife.js loads another language as a classic script of its own, with no violation', async () => {
+      const query = await customer();
+      const visited = await visit(`/iife-de?${query}`);
+      const quote = visited.page.locator('tessera-quote');
+      await quote.getByText(LINE_ITEM).waitFor({ timeout: 15_000 });
+      await quote.getByRole('button', { name: 'Angebot annehmen' }).waitFor({ timeout: 15_000 });
+      const scripts = await visited.page.evaluate(() =>
+        [...document.scripts].map((script) => new URL(script.src).pathname),
+      );
+      assert.deepEqual(scripts.sort(), [
+        '/dist/tessera.core.de.js',
+        '/dist/tessera.iife.js',
+        '/dist/tessera.quote.de.js',
+      ]);
       await assertClean(visited);
     });
 

@@ -2,7 +2,12 @@ import { createApiClient, type ApiClient } from './api-client.ts';
 import { pageDpopKey } from './dpop.ts';
 import { WidgetError } from './errors.ts';
 import { sessionIdFor } from './session.ts';
-import { TokenManager, fetchTokenFromUrl, type FetchToken } from './token-manager.ts';
+import {
+  TokenManager,
+  fetchTokenFromUrl,
+  type FetchToken,
+  type InitialToken,
+} from './token-manager.ts';
 
 export type Appearance = 'light' | 'dark';
 
@@ -19,6 +24,12 @@ export interface TesseraConfiguration {
   fetchToken?: FetchToken;
   /** Declarative alternative to `fetchToken`: the partner endpoint answering `{ token, expires_at }`. */
   tokenUrl?: string;
+  /**
+   * A token minted while the page was rendered, so the widgets ask for their data at once instead
+   * of first asking for a token; `fetchToken` or `tokenUrl` still refresh it before it expires.
+   * A JWT, or `{ token, expires_at }` as `tokenUrl` answers. Not bound to a DPoP key.
+   */
+  initialToken?: InitialToken;
   /** A BCP 47 tag; defaults to the document's `lang`, then the browser's language. */
   locale?: string;
   /** The preset of default colours: `light` (the default) or `dark`. */
@@ -74,6 +85,8 @@ export function getConfiguration(): TesseraConfiguration | undefined {
 export interface ConfigurationOverrides {
   apiBase?: string | undefined;
   tokenUrl?: string | undefined;
+  /** The `token` attribute: the configuration's `initialToken`. */
+  token?: string | undefined;
 }
 
 /** The page's configuration under a provider's: the same object while neither changes. */
@@ -105,8 +118,8 @@ export function resolveConfiguration(
   scope?: Partial<TesseraConfiguration>,
 ): TesseraConfiguration {
   const base = baseConfiguration(scope);
-  const { apiBase, tokenUrl } = overrides;
-  if (!apiBase && !tokenUrl) {
+  const { apiBase, tokenUrl, token } = overrides;
+  if (!apiBase && !tokenUrl && !token) {
     if (!base) {
       throw new WidgetError(
         'configuration_invalid',
@@ -121,7 +134,7 @@ export function resolveConfiguration(
     byKey = new Map();
     derived.set(owner, byKey);
   }
-  const key = `${apiBase ?? ''}\n${tokenUrl ?? ''}`;
+  const key = `${apiBase ?? ''}\n${tokenUrl ?? ''}\n${token ?? ''}`;
   let configuration = byKey.get(key);
   if (!configuration) {
     // A token-url attribute replaces the page's token source; an api-base alone keeps it.
@@ -130,6 +143,8 @@ export function resolveConfiguration(
       delete own.fetchToken;
       own.tokenUrl = tokenUrl;
     }
+    // A token handed to one element is that element's: its scopes may not suit the others.
+    if (token) own.initialToken = token;
     configuration = Object.freeze(own);
     check(configuration);
     byKey.set(key, configuration);
@@ -145,7 +160,12 @@ export function runtimeFor(configuration: TesseraConfiguration): WidgetRuntime {
   const sessionId = sessionIdFor(configuration);
   const fetchToken = configuration.fetchToken ?? fetchTokenFromUrl(configuration.tokenUrl ?? '');
   const dpopKey = configuration.dpop === false ? undefined : pageDpopKey();
-  const tokens = new TokenManager({ sessionId, fetchToken, ...(dpopKey ? { dpopKey } : {}) });
+  const tokens = new TokenManager({
+    sessionId,
+    fetchToken,
+    initialToken: configuration.initialToken,
+    ...(dpopKey ? { dpopKey } : {}),
+  });
   const api = createApiClient({
     apiBase: configuration.apiBase,
     tokens,

@@ -24,7 +24,7 @@ function flatten(group: CSSResultGroup): CSSResultOrNative[] {
 }
 
 /** The properties whose change means the widget must start over with another configuration. */
-const CONFIGURATION_PROPERTIES = ['apiBase', 'tokenUrl', '_scope'] as const;
+const CONFIGURATION_PROPERTIES = ['apiBase', 'tokenUrl', 'token', '_scope'] as const;
 
 /**
  * What the three widgets share: configuration from attributes, the nearest `<tessera-provider>`
@@ -40,6 +40,7 @@ export abstract class TesseraElement<
   static override properties = {
     apiBase: { attribute: 'api-base' },
     tokenUrl: { attribute: 'token-url' },
+    token: {},
     locale: {},
     appearance: {},
     unstyled: { type: Boolean, reflect: true },
@@ -60,6 +61,11 @@ export abstract class TesseraElement<
   declare apiBase: string | undefined;
   /** Overrides the configuration's token source: the partner endpoint answering `{ token, expires_at }`. */
   declare tokenUrl: string | undefined;
+  /**
+   * A token the server rendered the page with: the widget asks for its data at once, and its token
+   * source (`token-url` or `fetchToken`) refreshes it as usual. This element's alone.
+   */
+  declare token: string | undefined;
   /** Overrides the configuration's `locale`. */
   declare locale: string | undefined;
   /** `light` or `dark`; overrides the configuration's `appearance`. */
@@ -155,7 +161,7 @@ export abstract class TesseraElement<
   /** The runtime for the current attributes, provider and page configuration; throws `WidgetError`. */
   protected resolveRuntime(): WidgetRuntime {
     this.configuration = resolveConfiguration(
-      { apiBase: this.apiBase, tokenUrl: this.tokenUrl },
+      { apiBase: this.apiBase, tokenUrl: this.tokenUrl, token: this.token },
       this._scope,
     );
     return runtimeFor(this.configuration);

@@ -26,7 +26,17 @@ export interface TokenManagerOptions {
   random?: () => number;
   /** A `fetchToken` that has not settled after this long counts as failed. */
   fetchTimeoutMs?: number;
+  /** A token the page was rendered with, used before any fetch (see `InitialToken`). */
+  initialToken?: InitialToken | undefined;
 }
+
+/**
+ * The first token, handed over by a server-rendered page so the widget asks for data at once: a
+ * JWT (valid until its `exp`) or what `fetchToken` answers. Ignored when its end is unknown or
+ * past, or when it is bound to a DPoP key (the page's key does not exist before the page runs):
+ * then the widget fetches one as usual.
+ */
+export type InitialToken = string | FetchTokenResult;
 
 /** Refresh at 80 % of the lifetime, minus up to 10 % jitter, so many tabs do not refresh at once. */
 const REFRESH_AT = 0.8;
@@ -121,6 +131,27 @@ export class TokenManager {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#fetchTimeoutMs = options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+    if (options.initialToken) this.#adopt(options.initialToken);
+  }
+
+  /** Caches a handed-over token until its end, with the refresh scheduled as for a fetched one. */
+  #adopt(initial: InitialToken): void {
+    const result = typeof initial === 'string' ? { token: initial } : initial;
+    if (typeof result.token !== 'string' || !result.token || tokenJkt(result.token)) return;
+    const now = this.#clock.now();
+    // Its end as an instant: the page may have been rendered a while ago.
+    const exp = jwtPayload(result.token)?.exp;
+    const expiresAt =
+      'expires_in' in result && typeof result.expires_in === 'number'
+        ? now + result.expires_in * 1000
+        : 'expires_at' in result && typeof result.expires_at === 'string'
+          ? Date.parse(result.expires_at)
+          : typeof exp === 'number'
+            ? exp * 1000
+            : NaN;
+    if (!(expiresAt - EXPIRY_MARGIN_MS > now)) return;
+    this.#cached = { token: result.token, expiresAt };
+    this.#schedule((expiresAt - now) * REFRESH_AT * (1 - REFRESH_JITTER * this.#random()));
   }
 
   /** A token valid for at least a moment longer; concurrent callers share one fetch. */

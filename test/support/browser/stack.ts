@@ -56,6 +56,8 @@ export interface Mint {
   at: number;
   status: number;
   expires_at: string | null;
+  /** The token answered, if one was. */
+  token: string | null;
 }
 
 /** Every call the widgets made to the partner backend's token endpoint for this account. */

@@ -210,4 +210,62 @@ describe('TokenManager', () => {
     tokens.dispose();
     await settle();
   });
+
+  describe('with an initial token from the page', () => {
+    /** A JWT with these claims (the manager reads them, it never verifies). */
+    const jwt = (claims: Record<string, unknown>) =>
+      `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+
+    function seeded(initialToken: ConstructorParameters<typeof TokenManager>[0]['initialToken']) {
+      const clock = new FakeClock();
+      const calls: Parameters<FetchToken>[0][] = [];
+      const tokens = new TokenManager({
+        fetchToken: (request) => {
+          calls.push(request);
+          return Promise.resolve({ token: `tok_${calls.length}`, expires_in: LIFETIME_S });
+        },
+        sessionId: 'ws_test',
+        clock,
+        random: () => 0,
+        initialToken,
+      });
+      return { clock, calls, tokens };
+    }
+
+    it('answers a JWT until its exp without fetching, then refreshes at 80 % of what was left', async () => {
+      const now = Math.floor(new FakeClock().now() / 1000);
+      const initial = jwt({ iat: now - 100, exp: now + 100 });
+      const { clock, calls, tokens } = seeded(initial);
+      assert.equal(await tokens.getToken(), initial);
+      await clock.advance(79_000);
+      assert.equal(calls.length, 0);
+      await clock.advance(1_000);
+      await settle();
+      assert.equal(calls.length, 1);
+      assert.equal(await tokens.getToken(), 'tok_1');
+      tokens.dispose();
+    });
+
+    it('takes { token, expires_at } as token-url answers it', async () => {
+      const clock = new FakeClock();
+      const expires_at = new Date(clock.now() + 60_000).toISOString();
+      const { calls, tokens } = seeded({ token: 'opaque', expires_at });
+      assert.equal(await tokens.getToken(), 'opaque');
+      assert.equal(calls.length, 0);
+      tokens.dispose();
+    });
+
+    for (const [what, initial] of [
+      ['a string that is not a JWT with exp', 'not-a-jwt'],
+      ['a JWT past its exp', jwt({ iat: 1, exp: 2 })],
+      ['a JWT bound to a DPoP key', jwt({ exp: 4_102_444_800, cnf: { jkt: 'abc' } })],
+    ] as const) {
+      it(`ignores ${what}: the first getToken() fetches`, async () => {
+        const { calls, tokens } = seeded(initial);
+        assert.equal(await tokens.getToken(), 'tok_1');
+        assert.equal(calls.length, 1);
+        tokens.dispose();
+      });
+    }
+  });
 });
