@@ -13,5 +13,6 @@ export * from './v1/tax-ids.ts';
 export * from './v1/events.ts';
 export * from './v1/webhooks.ts';
 export * from './v1/partner-api.ts';
+export * from './v1/quote-pricing.ts';
 export * from './v1/routes.ts';
 export const CONTRACT_VERSION = 'v1';

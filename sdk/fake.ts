@@ -34,13 +34,13 @@ import {
   isPartnerScope,
   normaliseBillingEmail,
   parseEventTypes,
+  priceQuote,
+  quoteValidityIssues,
   validateTaxId,
   type DomainEventType,
   type FieldIssue,
   type PartnerScope,
 } from '../contracts/index.ts';
-
-const YEAR_MS = 365 * 86_400_000;
 
 /** A refusal in the API's own envelope and catalogue code. */
 class Refusal extends Error {
@@ -616,57 +616,8 @@ export class FakeServices {
 
   #createQuote(body: string): Answer {
     const input = this.#validate(PartnerQuoteCreate, this.#json(body));
-    const issues: FieldIssue[] = [];
-    const taken = new Set(input.line_items.flatMap((item) => (item.id ? [item.id] : [])));
-    let generated = 0;
-    const lines = input.line_items.map((line, index) => {
-      const amount = line.quantity * line.unit_amount;
-      if (!Number.isSafeInteger(amount))
-        issues.push({
-          path: `line_items.${index}`,
-          code: 'too_big',
-          message: 'quantity × unit_amount is too large',
-        });
-      else if (line.amount !== undefined && line.amount !== amount)
-        issues.push({
-          path: `line_items.${index}.amount`,
-          code: 'amount_mismatch',
-          message: `must be ${amount} (quantity × unit_amount), or left out`,
-        });
-      let id = line.id;
-      while (id === undefined || (line.id === undefined && taken.has(id))) id = `li_${++generated}`;
-      taken.add(id);
-      const { description, quantity, unit_amount } = line;
-      return { id, description, quantity, unit_amount, amount };
-    });
-    const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
-    const total = subtotal + input.tax;
-    if (!Number.isSafeInteger(total))
-      issues.push({ path: 'total', code: 'too_big', message: 'the total is too large' });
-    else {
-      if (input.subtotal !== undefined && input.subtotal !== subtotal)
-        issues.push({
-          path: 'subtotal',
-          code: 'amount_mismatch',
-          message: `must be ${subtotal} (the sum of the line items' amounts), or left out`,
-        });
-      if (input.total !== undefined && input.total !== total)
-        issues.push({
-          path: 'total',
-          code: 'amount_mismatch',
-          message: `must be ${total} (subtotal + tax), or left out`,
-        });
-    }
-    const validUntil = Date.parse(input.valid_until);
-    const now = this.now().getTime();
-    if (validUntil <= now)
-      issues.push({ path: 'valid_until', code: 'too_small', message: 'must lie in the future' });
-    else if (validUntil > now + YEAR_MS)
-      issues.push({
-        path: 'valid_until',
-        code: 'too_big',
-        message: 'must lie at most a year ahead',
-      });
+    const { lines, subtotal, total, issues } = priceQuote(input);
+    issues.push(...quoteValidityIssues(input.valid_until, this.now()));
     if (issues.length > 0) throw this.#invalid(issues);
     const account = input.external_id
       ? this.#accounts.get(input.external_id)?.account
@@ -697,7 +648,7 @@ export class FakeServices {
       subtotal,
       tax: input.tax,
       total,
-      valid_until: new Date(validUntil).toISOString(),
+      valid_until: new Date(input.valid_until).toISOString(),
       version: 1,
     });
     this.#quotes.set(quote.id, quote);

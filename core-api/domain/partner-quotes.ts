@@ -1,8 +1,8 @@
 import {
   Quote,
   TesseraError,
-  type FieldIssue,
-  type LineItem,
+  priceQuote,
+  quoteValidityIssues,
   type PartnerQuoteCreate,
 } from '../../contracts/index.ts';
 import { randomAlnum } from '../../service-kit/ids.ts';
@@ -11,73 +11,6 @@ import { invalid } from './accounts.ts';
 import { checkVersion, type Actor } from './actor.ts';
 import { presentQuote } from './quotes.ts';
 import { currencyIssues } from './rules.ts';
-
-const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
-
-/** The quote's lines with their amounts, and the amounts the server computes; issues when they differ. */
-function priced(input: PartnerQuoteCreate): {
-  lines: LineItem[];
-  subtotal: number;
-  total: number;
-  issues: FieldIssue[];
-} {
-  const issues: FieldIssue[] = [];
-  const taken = new Set(input.line_items.flatMap((item) => (item.id ? [item.id] : [])));
-  let generated = 0;
-  const lines = input.line_items.map((item, index): LineItem => {
-    const amount = item.quantity * item.unit_amount;
-    if (!Number.isSafeInteger(amount))
-      issues.push({
-        path: `line_items.${index}`,
-        code: 'too_big',
-        message: 'quantity × unit_amount is too large',
-      });
-    else if (item.amount !== undefined && item.amount !== amount)
-      issues.push({
-        path: `line_items.${index}.amount`,
-        code: 'amount_mismatch',
-        message: `must be ${amount} (quantity × unit_amount), or left out`,
-      });
-    let id = item.id;
-    while (id === undefined || (item.id === undefined && taken.has(id))) id = `li_${++generated}`;
-    taken.add(id);
-    return {
-      id,
-      description: item.description,
-      quantity: item.quantity,
-      unit_amount: item.unit_amount,
-      amount,
-    };
-  });
-  const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
-  const total = subtotal + input.tax;
-  if (!Number.isSafeInteger(total))
-    issues.push({ path: 'total', code: 'too_big', message: 'the total is too large' });
-  else {
-    if (input.subtotal !== undefined && input.subtotal !== subtotal)
-      issues.push({
-        path: 'subtotal',
-        code: 'amount_mismatch',
-        message: `must be ${subtotal} (the sum of the line items' amounts), or left out`,
-      });
-    if (input.total !== undefined && input.total !== total)
-      issues.push({
-        path: 'total',
-        code: 'amount_mismatch',
-        message: `must be ${total} (subtotal + tax), or left out`,
-      });
-  }
-  return { lines, subtotal, total, issues };
-}
-
-function validityIssues(validUntil: string, now: Date): FieldIssue[] {
-  const at = new Date(validUntil).getTime();
-  if (at <= now.getTime())
-    return [{ path: 'valid_until', code: 'too_small', message: 'must lie in the future' }];
-  if (at > now.getTime() + YEAR_MS)
-    return [{ path: 'valid_until', code: 'too_big', message: 'must lie at most a year ahead' }];
-  return [];
-}
 
 /** The account a quote is for: one linked to the partner, by our id or the partner's. */
 async function quotedAccount(
@@ -109,10 +42,10 @@ export async function createPartnerQuote(
   actor: Actor,
   input: PartnerQuoteCreate,
 ): Promise<Quote> {
-  const { lines, subtotal, total, issues } = priced(input);
+  const { lines, subtotal, total, issues } = priceQuote(input);
   issues.push(
     ...currencyIssues(input.currency, 'currency'),
-    ...validityIssues(input.valid_until, actor.now),
+    ...quoteValidityIssues(input.valid_until, actor.now),
   );
   if (issues.length > 0) throw invalid(issues);
   const accountId = await quotedAccount(repo, actor.partnerId, input);
