@@ -1,9 +1,14 @@
 /**
  * The core API's reference data: countries with their regions, currencies, and the tax-id formats
- * (one table, in the contracts, shared with the widgets).
+ * (the tables live in the contracts, shared with the SDK's fake and, for tax ids, the widgets).
  */
-export { COUNTRIES, countryByCode, regionBelongsTo } from './reference-data/countries.ts';
-export { CURRENCIES, currencyByCode } from './reference-data/currencies.ts';
+export {
+  COUNTRIES,
+  CURRENCIES,
+  countryByCode,
+  currencyByCode,
+  regionBelongsTo,
+} from '../contracts/v1/reference-data.ts';
 export {
   TAX_ID_RULES,
   taxIdCountries,

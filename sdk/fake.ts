@@ -36,11 +36,11 @@ import {
   parseEventTypes,
   priceQuote,
   quoteValidityIssues,
-  validateTaxId,
   type DomainEventType,
   type FieldIssue,
   type PartnerScope,
 } from '../contracts/index.ts';
+import { addressIssues, currencyIssues, taxIdIssues } from '../contracts/v1/reference-data.ts';
 
 /** A refusal in the API's own envelope and catalogue code. */
 class Refusal extends Error {
@@ -544,16 +544,13 @@ export class FakeServices {
   #upsert(request: Request, externalId: string, body: string): Answer {
     const fields = this.#validate(PartnerAccountUpsert, this.#json(body));
     const version = this.#ifMatch(request);
-    // The core API's cross-field rules that need no reference data beyond the contracts'.
-    const country = fields.billing_address.country;
-    if (fields.tax_id !== undefined && !validateTaxId(country, fields.tax_id))
-      throw this.#invalid([
-        {
-          path: 'tax_id',
-          code: 'invalid_tax_id',
-          message: `not a valid tax id for ${country}, the billing country`,
-        },
-      ]);
+    // The core API's cross-field rules, over the same reference data.
+    const issues = [
+      ...addressIssues(fields.billing_address, 'billing_address'),
+      ...currencyIssues(fields.currency, 'currency'),
+      ...taxIdIssues(fields.billing_address.country, fields.tax_id, 'tax_id'),
+    ];
+    if (issues.length > 0) throw this.#invalid(issues);
     const email = normaliseBillingEmail(fields.billing_email);
     for (const [otherId, other] of this.#accounts) {
       if (otherId !== externalId && normaliseBillingEmail(other.account.billing_email) === email) {
@@ -617,7 +614,10 @@ export class FakeServices {
   #createQuote(body: string): Answer {
     const input = this.#validate(PartnerQuoteCreate, this.#json(body));
     const { lines, subtotal, total, issues } = priceQuote(input);
-    issues.push(...quoteValidityIssues(input.valid_until, this.now()));
+    issues.push(
+      ...currencyIssues(input.currency, 'currency'),
+      ...quoteValidityIssues(input.valid_until, this.now()),
+    );
     if (issues.length > 0) throw this.#invalid(issues);
     const account = input.external_id
       ? this.#accounts.get(input.external_id)?.account

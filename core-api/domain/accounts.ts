@@ -6,7 +6,7 @@ import {
 } from '../../contracts/index.ts';
 import type { CoreRepo } from '../store/types.ts';
 import { checkVersion, type Actor } from './actor.ts';
-import { addressIssues, currencyIssues, taxIdIssues } from './rules.ts';
+import { addressIssues, currencyIssues, taxIdIssues } from '../../contracts/v1/reference-data.ts';
 
 export async function ownAccount(
   repo: CoreRepo,

@@ -19,7 +19,7 @@ import { randomAlnum } from '../../service-kit/ids.ts';
 import type { CoreRepo } from '../store/types.ts';
 import { ownAccount, invalid } from './accounts.ts';
 import { checkVersion, type Actor } from './actor.ts';
-import { addressIssues, currencyIssues, taxIdIssues } from './rules.ts';
+import { addressIssues, currencyIssues, taxIdIssues } from '../../contracts/v1/reference-data.ts';
 
 const STEP_SCHEMAS = {
   company: CompanyStep,

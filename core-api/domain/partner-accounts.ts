@@ -10,7 +10,7 @@ import { randomAlnum } from '../../service-kit/ids.ts';
 import type { CoreRepo, PartnerAccountLink } from '../store/types.ts';
 import { invalid } from './accounts.ts';
 import { checkVersion, type Actor } from './actor.ts';
-import { addressIssues, currencyIssues, taxIdIssues } from './rules.ts';
+import { addressIssues, currencyIssues, taxIdIssues } from '../../contracts/v1/reference-data.ts';
 
 /** The partner's view of an account: the account and the partner's id for it. */
 export function presentPartnerAccount(account: Account, link: PartnerAccountLink): PartnerAccount {

@@ -10,7 +10,7 @@ import type { CoreRepo } from '../store/types.ts';
 import { invalid } from './accounts.ts';
 import { checkVersion, type Actor } from './actor.ts';
 import { presentQuote } from './quotes.ts';
-import { currencyIssues } from './rules.ts';
+import { currencyIssues } from '../../contracts/v1/reference-data.ts';
 
 /** The account a quote is for: one linked to the partner, by our id or the partner's. */
 async function quotedAccount(

@@ -1,6 +1,6 @@
 import type { HttpHandler } from 'msw';
 import { Account, AccountUpdate, fieldIssues } from '../../contracts/index.ts';
-import { addressIssues, currencyIssues, taxIdIssues } from '../../core-api/domain/rules.ts';
+import { addressIssues, currencyIssues, taxIdIssues } from '../../contracts/v1/reference-data.ts';
 import { conflict, failure, respond, Sandbox, validationFailed, type Override } from './answers.ts';
 import { ifMatch, readBody, route } from './routes.ts';
 

@@ -11,7 +11,7 @@ import {
   ReviewStep,
   type OnboardingStep,
 } from '../../contracts/index.ts';
-import { addressIssues, currencyIssues, taxIdIssues } from '../../core-api/domain/rules.ts';
+import { addressIssues, currencyIssues, taxIdIssues } from '../../contracts/v1/reference-data.ts';
 import { conflict, failure, respond, Sandbox, validationFailed, type Override } from './answers.ts';
 import { ifMatch, readBody, route, type Handle } from './routes.ts';
 

@@ -276,6 +276,36 @@ export function scenarioSuite(name: string, start: () => Promise<ScenarioTarget>
         );
       });
 
+      it('refuses a country, region or currency the reference data does not know, naming each field', async () => {
+        const base = fields(email('5'));
+        await assert.rejects(
+          tessera.accounts.upsert(`cust-${run}-5`, {
+            ...base,
+            billing_address: { ...base.billing_address, country: 'XX' },
+            currency: 'XXX',
+          }),
+          (error) => {
+            assert.deepEqual(fieldIssues(error), [
+              { path: 'billing_address.country', code: 'unknown_country' },
+              { path: 'currency', code: 'unknown_currency' },
+            ]);
+            return true;
+          },
+        );
+        await assert.rejects(
+          tessera.accounts.upsert(`cust-${run}-5`, {
+            ...base,
+            billing_address: { ...base.billing_address, country: 'GB', region: 'US-CA' },
+          }),
+          (error) => {
+            assert.deepEqual(fieldIssues(error), [
+              { path: 'billing_address.region', code: 'unknown_region' },
+            ]);
+            return true;
+          },
+        );
+      });
+
       it('lists accounts across pages, and an empty page after the last one', async () => {
         await tessera.accounts.upsert(`cust-${run}-3`, fields(email('3')));
         const first = await tessera.accounts.list({ limit: 1 });
@@ -381,6 +411,10 @@ export function scenarioSuite(name: string, start: () => Promise<ScenarioTarget>
         });
         assert.deepEqual(await refusal({ number: `PO-${run}` }), invalid('number', 'already_used'));
         assert.deepEqual(await refusal({ total: 1 }), invalid('total', 'amount_mismatch'));
+        assert.deepEqual(
+          await refusal({ currency: 'XXX' }),
+          invalid('currency', 'unknown_currency'),
+        );
         assert.deepEqual(
           await refusal({ line_items: [{ ...line, amount: 1 }] }),
           invalid('line_items.0.amount', 'amount_mismatch'),

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { Country, RegionCode } from '../../contracts/index.ts';
+import { RegionCode } from '../common.ts';
+import { Country } from '../reference.ts';
 import {
   AT_STATES,
   AU_STATES,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Currency } from '../../contracts/index.ts';
+import { Currency } from '../reference.ts';
 
 /**
  * The currencies served by `GET /v1/reference/currencies` and used to validate amounts and

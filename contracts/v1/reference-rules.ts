@@ -1,10 +1,7 @@
-import type { FieldIssue } from '../../contracts/index.ts';
-import {
-  countryByCode,
-  currencyByCode,
-  regionBelongsTo,
-  validateTaxId,
-} from '../reference-data.ts';
+import type { FieldIssue } from './errors.ts';
+import { countryByCode, regionBelongsTo } from './reference-data/countries.ts';
+import { currencyByCode } from './reference-data/currencies.ts';
+import { validateTaxId } from './tax-ids.ts';
 
 /**
  * Rules the schemas cannot express alone because they span fields or need reference data:
