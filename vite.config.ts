@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MagicString from 'magic-string';
@@ -40,9 +40,9 @@ export function libraryEntries(root = ROOT): Record<string, string> {
  *   one `configure()`. Not to be mixed with `tessera.js`.
  * - `tessera.iife.js`: `tessera` as one classic script defining the global `Tessera`, catalogues
  *   as classic scripts beside it (an IIFE cannot load chunks).
- * - `headless.js` on its own, one file: it has no Lit and no `configure()` to share, and sharing
- *   its modules split every widget entry into two more files (≈ 1.5 KB gzip each, for gzip's
- *   lost context and the imports between files).
+ * - `headless.js` on its own, one file: it has no Lit and no `configure()` to share, while
+ *   sharing its modules cut each widget entry into more files (the quote: five, now two), each
+ *   compressed on its own: 1.0–1.3 KB gzip more per entry.
  */
 export function libraryBuilds(): LibraryBuild[] {
   const { tessera, headless, ...perWidget } = libraryEntries();
@@ -202,8 +202,6 @@ function contractChecks(): Plugin {
 }
 
 const CLASSIC_CATALOGUES = `${ROOT}widgets/core/classic-catalogues.ts`;
-/** What a lazy part exports: the functions a widget calls once the part has loaded. */
-const EXPORTED_FUNCTION = /^export function (\w+)/gm;
 const CATALOGUE_IMPORT = /\bimport\((['"])([^'"]+\.ts)\1\)/g;
 
 /**
@@ -222,34 +220,16 @@ function classicCatalogues(): Plugin {
       filter: { id: /\/widgets\/.+\.ts$/ },
       handler(code, id) {
         const out = new MagicString(code);
-        let catalogue = false;
-        let part = 0;
         for (const match of code.matchAll(CATALOGUE_IMPORT)) {
           const target = resolve(dirname(id), match[2] ?? '');
           const found = /widgets\/(\w+)\/locales\/(\w+)\.ts$/.exec(target);
-          if (!found) {
-            // A lazy part (widgets/core/lazy.ts) stays in the script, its functions imported
-            // statically: an inlined `import()`, or a namespace, costs the IIFE module wrappers.
-            const names = [...readFileSync(target, 'utf8').matchAll(EXPORTED_FUNCTION)].map(
-              ([, name]) => `${name} as $part${part++}`,
-            );
-            out.prepend(`import { ${names.join(', ')} } from ${JSON.stringify(target)};\n`);
-            const value = names.map((name) => name.replace(' as ', ': ')).join(', ');
-            out.overwrite(
-              match.index,
-              match.index + match[0].length,
-              `Promise.resolve({ ${value} })`,
-            );
-            continue;
-          }
+          if (!found) continue;
           const key = `${found[1]}.${found[2]}`;
           catalogues.set(key, target);
-          catalogue = true;
           out.overwrite(match.index, match.index + match[0].length, `$loadCatalogue('${key}')`);
         }
         if (!out.hasChanged()) return undefined;
-        if (catalogue)
-          out.prepend(`import { loadCatalogue as $loadCatalogue } from '${CLASSIC_CATALOGUES}';\n`);
+        out.prepend(`import { loadCatalogue as $loadCatalogue } from '${CLASSIC_CATALOGUES}';\n`);
         return { code: out.toString(), map: out.generateMap({ hires: true, source: id }) };
       },
     },
@@ -352,7 +332,6 @@ export function libraryConfig(build: LibraryBuild): InlineConfig {
               fileName: (_format, name) => `${name}.iife.js`,
             },
       rolldownOptions: {
-        preserveEntrySignatures: 'allow-extension',
         ...(build.external ? { external: build.external } : {}),
         // A contracts module's unused schemas (`z.string().check(…)` at top level) are calls to the
         // bundler, kept in case they have effects; they have none, so the widgets do not carry

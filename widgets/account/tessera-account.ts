@@ -6,7 +6,6 @@ import type { Country } from '../../contracts/v1/reference.ts';
 import { TesseraElement } from '../core/element.ts';
 import { formField, type ControlAria } from '../core/field.ts';
 import type { WidgetError } from '../core/errors.ts';
-import { lazyPart } from '../core/lazy.ts';
 import { themeStyles } from '../core/theme.ts';
 import { AccountController, type AccountState } from './account.controller.ts';
 import type {
@@ -14,6 +13,7 @@ import type {
   AccountField,
   AccountFieldError,
   AccountFieldErrors,
+  FieldConflict,
 } from './account.draft.ts';
 import { messages, type MessageId } from './account.messages.ts';
 import { styles } from './tessera-account.styles.ts';
@@ -69,8 +69,6 @@ const ADDRESS_FIELDS: readonly [AccountField, FieldOptions][] = [
   ['postalCode', { autocomplete: 'postal-code', required: true }],
   ['city', { autocomplete: 'address-level2', required: true }],
 ];
-
-const conflictView = lazyPart(() => import('./account.conflict.ts'));
 
 /** The states holding what the customer typed. */
 const DRAFT = new Set(['editing', 'saving', 'conflict']);
@@ -601,30 +599,42 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
   #renderConflict(state: Extract<AccountState, { status: 'conflict' }>): TemplateResult {
     const theirCountry = state.account.billing_address.country;
     const myCountry = state.draft.country.trim().toUpperCase();
-    // The heading (where focus goes) at once; the table and its choices once loaded.
     return html`<div part="conflict" role="group" aria-labelledby="conflict-title">
       <h3 id="conflict-title" class="message" tabindex="-1">${this.t('account.conflictTitle')}</h3>
       <p id="conflict-text">${this.t('account.conflictText')}</p>
-      ${
-        this.lazy(conflictView)?.renderConflict({
-          conflicts: state.conflicts,
-          headings: [
-            this.t('account.conflictField'),
-            this.t('account.theirs'),
-            this.t('account.mine'),
-          ],
-          label: (conflict) => this.t(label(conflict.field)),
-          theirs: (conflict) => this.#display(conflict.field, conflict.theirs, theirCountry),
-          mine: (conflict) =>
-            conflict.edited
-              ? this.#display(conflict.field, conflict.mine, myCountry)
-              : this.t('account.notEdited'),
-          keepMine: this.t('account.keepMine'),
-          takeTheirs: this.t('account.takeTheirs'),
-          onKeepMine: () => this.#onKeepMine(),
-          onTakeTheirs: () => this.#onTakeTheirs(),
-        }) ?? nothing
-      }
+      <table aria-labelledby="conflict-title" aria-describedby="conflict-text">
+        <thead>
+          <tr>
+            <th scope="col">${this.t('account.conflictField')}</th>
+            <th scope="col">${this.t('account.theirs')}</th>
+            <th scope="col">${this.t('account.mine')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${state.conflicts.map(
+            (conflict: FieldConflict) =>
+              html`<tr part="conflict-field" data-field=${conflict.field}>
+                <th scope="row">${this.t(label(conflict.field))}</th>
+                <td>${this.#display(conflict.field, conflict.theirs, theirCountry)}</td>
+                <td>
+                  ${
+                    conflict.edited
+                      ? this.#display(conflict.field, conflict.mine, myCountry)
+                      : this.t('account.notEdited')
+                  }
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      <div part="actions">
+        <button id="keep-mine" type="button" part="primary-button" @click=${this.#onKeepMine}>
+          ${this.t('account.keepMine')}
+        </button>
+        <button id="take-theirs" type="button" @click=${this.#onTakeTheirs}>
+          ${this.t('account.takeTheirs')}
+        </button>
+      </div>
     </div>`;
   }
 

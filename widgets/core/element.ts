@@ -12,7 +12,6 @@ import type { ApiClient } from './api-client.ts';
 import { ControllerHost, type WidgetController } from './controller-host.ts';
 import { toWidgetError } from './errors.ts';
 import { toDomEvent, type ControllerEvent } from './events.ts';
-import type { LazyPart } from './lazy.ts';
 import type { ErrorCode } from '../../contracts/v1/errors.ts';
 import { errorMessageId } from './error-text.ts';
 import type { Messages } from './i18n.ts';
@@ -82,8 +81,6 @@ export abstract class TesseraElement<
   /** The statuses in which a request is under way: `:state(busy)`, `aria-busy`, focus held. */
   protected static busyStatuses: readonly string[] = ['loading'];
   readonly #host: ControllerHost<S, C>;
-  /** Lazy parts being loaded for this element: each load, and its settling here. */
-  readonly #loadingParts = new Map<Promise<unknown>, Promise<void>>();
 
   /** A controller for the current inputs; throw a `WidgetError` when they are unusable. */
   protected abstract createController(api: ApiClient): C;
@@ -241,36 +238,6 @@ export abstract class TesseraElement<
         return sheet ? [sheet] : [];
       });
     }
-  }
-
-  /**
-   * A lazily loaded part, for `render()`: `undefined` while it loads (the widget renders again
-   * once it has it; a failure to load is a `tessera-error`, and the next render tries again).
-   */
-  protected lazy<T>(part: LazyPart<T>): T | undefined {
-    if (part.loaded !== undefined) return part.loaded;
-    const pending = part.load();
-    if (!this.#loadingParts.has(pending)) {
-      const settled = pending
-        .then(
-          () => this.requestUpdate(),
-          (caught: unknown) =>
-            this.emit({ type: 'error', detail: toWidgetError(caught).toDetail() }),
-        )
-        .finally(() => this.#loadingParts.delete(pending));
-      this.#loadingParts.set(pending, settled);
-    }
-    return undefined;
-  }
-
-  /** Also waits for the lazy parts being loaded, so whoever awaits an update sees them. */
-  protected override async getUpdateComplete(): Promise<boolean> {
-    let complete = await super.getUpdateComplete();
-    while (this.#loadingParts.size > 0) {
-      await Promise.all(this.#loadingParts.values());
-      complete = await super.getUpdateComplete();
-    }
-    return complete;
   }
 
   /** Dispatches a controller event on the element and passes it to `onEvent`. */

@@ -5,7 +5,6 @@ import type { OnboardingStep } from '../../contracts/v1/onboarding.ts';
 import { TesseraElement } from '../core/element.ts';
 import { formField } from '../core/field.ts';
 import type { WidgetError } from '../core/errors.ts';
-import { lazyPart } from '../core/lazy.ts';
 import { themeStyles } from '../core/theme.ts';
 import {
   OnboardingController,
@@ -16,6 +15,7 @@ import {
 import {
   FIELDS,
   STEPS,
+  STEP_FIELDS,
   stepOf,
   type FieldError,
   type OnboardingField,
@@ -24,9 +24,6 @@ import {
 import { messages, type MessageId } from './onboarding.messages.ts';
 import { taxIdFormat } from './tax-id.ts';
 import { styles } from './tessera-onboarding.styles.ts';
-
-const review = lazyPart(() => import('./onboarding.review.ts'));
-const conflictView = lazyPart(() => import('./onboarding.conflict.ts'));
 
 /** `legalName` → `legal-name`: the id of the field's control in the shadow root. */
 const idOf = (field: OnboardingField) => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -494,25 +491,66 @@ export class TesseraOnboarding extends TesseraElement<
     return value;
   }
 
-  #renderReview(form: OnboardingForm, editable: boolean): TemplateResult | typeof nothing {
+  #renderReview(form: OnboardingForm, editable: boolean): TemplateResult {
     const terms = form.fieldErrors.acceptTerms;
-    return (
-      this.lazy(review)?.renderReview({
-        editable,
-        stepTitle: (step) => this.#stepTitle(step),
-        fieldLabel: (field) => this.t(`onboarding.field.${field}`),
-        display: (field) => this.#display(form, field),
-        change: this.t('onboarding.change'),
-        changeLabel: (step) => this.t('onboarding.changeStep', { step: this.#stepTitle(step) }),
-        onChange: (step) => this.#act((c) => c.goTo(step)),
-        terms: {
-          label: this.t('onboarding.field.acceptTerms'),
-          checked: form.values.acceptTerms,
-          error: terms && this.#errorText(terms),
-        },
-        onTerms: (checked) => this.controller?.setField('acceptTerms', checked),
-      }) ?? nothing
-    );
+    return html`<div part="review">
+        ${STEPS.filter((step) => step !== 'review').map(
+          (step) =>
+            html`<section aria-labelledby="review-${step}">
+              <div class="review-heading">
+                <h3 id="review-${step}">${this.#stepTitle(step)}</h3>
+                ${
+                  editable
+                    ? html`<button
+                        type="button"
+                        class="link"
+                        aria-label=${this.t('onboarding.changeStep', { step: this.#stepTitle(step) })}
+                        @click=${() => this.#act((c) => c.goTo(step))}
+                      >
+                        ${this.t('onboarding.change')}
+                      </button>`
+                    : nothing
+                }
+              </div>
+              <dl>
+                ${STEP_FIELDS[step].map(
+                  (field) =>
+                    html`<div>
+                      <dt>${this.t(`onboarding.field.${field}`)}</dt>
+                      <dd>${this.#display(form, field)}</dd>
+                    </div>`,
+                )}
+              </dl>
+            </section>`,
+        )}
+      </div>
+      ${
+        editable
+          ? html`<slot name="terms"></slot> ${formField(
+                {
+                  id: 'accept-terms',
+                  label: this.t('onboarding.field.acceptTerms'),
+                  error: terms && this.#errorText(terms),
+                  checkbox: true,
+                },
+                (aria) =>
+                  html`<input
+                    id="accept-terms"
+                    name="acceptTerms"
+                    type="checkbox"
+                    required
+                    .checked=${live(form.values.acceptTerms)}
+                    aria-invalid=${aria.invalid}
+                    aria-describedby=${aria.describedBy}
+                    @change=${(e: Event) =>
+                      this.controller?.setField(
+                        'acceptTerms',
+                        (e.target as HTMLInputElement).checked,
+                      )}
+                  />`,
+              )}`
+          : nothing
+      }`;
   }
 
   #renderSummary(form: OnboardingForm): TemplateResult | typeof nothing {
@@ -538,28 +576,44 @@ export class TesseraOnboarding extends TesseraElement<
   }
 
   #renderConflict(conflict: readonly ConflictField[]): TemplateResult {
-    // The alert (where focus goes) at once; the table and its choices once loaded.
+    const shown = (value: string | boolean) =>
+      typeof value === 'boolean'
+        ? this.t(value ? 'onboarding.accepted' : 'onboarding.notGiven')
+        : value || this.t('onboarding.notGiven');
     return html`<div part="conflict" class="message" role="alert" tabindex="-1">
       <h3>${this.t('onboarding.conflictTitle')}</h3>
       <p>${this.t('onboarding.conflictText')}</p>
-      ${
-        this.lazy(conflictView)?.renderConflict({
-          conflict,
-          headings: [
-            this.t('onboarding.conflictField'),
-            this.t('onboarding.theirs'),
-            this.t('onboarding.mine'),
-          ],
-          fieldLabel: (field) => this.t(`onboarding.field.${field}`),
-          shown: (value) =>
-            typeof value === 'boolean'
-              ? this.t(value ? 'onboarding.accepted' : 'onboarding.notGiven')
-              : value || this.t('onboarding.notGiven'),
-          useTheirs: this.t('onboarding.useTheirs'),
-          keepMine: this.t('onboarding.keepMine'),
-          onResolve: (choice) => this.#act((c) => c.resolveConflict(choice)),
-        }) ?? nothing
-      }
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">${this.t('onboarding.conflictField')}</th>
+            <th scope="col">${this.t('onboarding.theirs')}</th>
+            <th scope="col">${this.t('onboarding.mine')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${conflict.map(
+            (c) =>
+              html`<tr>
+                <th scope="row">${this.t(`onboarding.field.${c.field}`)}</th>
+                <td>${shown(c.theirs)}</td>
+                <td>${shown(c.mine)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      <div part="actions">
+        <button
+          type="button"
+          part="primary-button"
+          @click=${() => this.#act((c) => c.resolveConflict('theirs'))}
+        >
+          ${this.t('onboarding.useTheirs')}
+        </button>
+        <button type="button" @click=${() => this.#act((c) => c.resolveConflict('mine'))}>
+          ${this.t('onboarding.keepMine')}
+        </button>
+      </div>
     </div>`;
   }
 

@@ -3,7 +3,6 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Quote } from '../../contracts/v1/quote.ts';
 import { TesseraElement } from '../core/element.ts';
 import { formField } from '../core/field.ts';
-import { lazyPart } from '../core/lazy.ts';
 import type { WidgetError } from '../core/errors.ts';
 import { formatDate, formatMoney, formatNumber } from '../core/format.ts';
 import { themeStyles } from '../core/theme.ts';
@@ -23,8 +22,6 @@ const FIELD_IDS: Record<QuoteField, string> = {
   acceptTerms: 'accept-terms',
   reason: 'decline-reason',
 };
-
-const declineForm = lazyPart(() => import('./quote.decline.ts'));
 
 function text(value: FormDataEntryValue | null): string {
   return typeof value === 'string' ? value : '';
@@ -114,14 +111,10 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    if (typeof this.#focusAfter === 'string') {
-      // Held until the target is drawn: the decline form may render an update later (lazy).
-      const target = this.renderRoot.querySelector<HTMLElement>(this.#focusAfter);
-      if (target) {
-        target.focus();
-        this.#focusAfter = false;
-      }
-      if (target || changed.has('_declining')) return;
+    if (typeof this.#focusAfter === 'string' && changed.has('_declining')) {
+      this.renderRoot.querySelector<HTMLElement>(this.#focusAfter)?.focus();
+      this.#focusAfter = false;
+      return;
     }
     if (!changed.has('state') || !this.#focusAfter || this.busy) return;
     this.#focusAfter = false;
@@ -439,21 +432,44 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
   }
 
   #renderDecline(status: 'ready' | 'accepting' | 'declining', errors: FieldErrors | undefined) {
-    const form = this.lazy(declineForm);
-    // The accept form stays until the decline form has loaded (focus then moves into it).
-    if (!form) return this.#renderForm(status, errors);
+    const busy = status !== 'ready';
+    const id = FIELD_IDS.reason;
     const error = errors?.reason;
-    return form.renderDecline({
-      id: FIELD_IDS.reason,
-      legend: this.t('quote.declineLegend'),
-      label: this.t('quote.reason'),
-      confirm: this.t('quote.confirmDecline'),
-      back: this.t('quote.back'),
-      error: error && this.#fieldMessage('reason', error),
-      busy: status !== 'ready',
-      onSubmit: (event) => this.#onDecline(event),
-      onBack: () => this.#closeDecline(),
-    });
+    return html`
+      <form novalidate @submit=${this.#onDecline}>
+        <fieldset>
+          <legend>${this.t('quote.declineLegend')}</legend>
+          ${formField(
+            {
+              id,
+              label: this.t('quote.reason'),
+              error: error && this.#fieldMessage('reason', error),
+            },
+            (aria) =>
+              html`<textarea
+                id=${id}
+                name="reason"
+                rows="3"
+                maxlength="1000"
+                aria-invalid=${aria.invalid}
+                aria-describedby=${aria.describedBy}
+              ></textarea>`,
+          )}
+        </fieldset>
+        <div part="actions">
+          <button type="submit" part="danger-button" aria-disabled=${busy ? 'true' : 'false'}>
+            ${this.t('quote.confirmDecline')}
+          </button>
+          <button
+            type="button"
+            aria-disabled=${busy ? 'true' : 'false'}
+            @click=${this.#closeDecline}
+          >
+            ${this.t('quote.back')}
+          </button>
+        </div>
+      </form>
+    `;
   }
 
   #renderError(error: WidgetError): TemplateResult {
