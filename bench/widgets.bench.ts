@@ -70,7 +70,33 @@ async function mintForPage(site: string, widget: string): Promise<string> {
   return token;
 }
 
-async function timeFirstRender(browser: Browser, site: string, widget: Case): Promise<number> {
+/**
+ * One first render, and where its time went, from the page's resource timing (ms after the
+ * element was connected): the token fetch (if any), the widget's first API call, and the rest
+ * (script work before the first request, and from the answer to the painted frame).
+ */
+interface FirstRender {
+  total: number;
+  /** Connected → the first request (token or API) starts: the widget's own start-up work. */
+  beforeRequest: number;
+  /** The token fetch (partner endpoint), 0 with the token in the page. */
+  token: number;
+  /** The first API call, request start → response end. */
+  api: number;
+  /** The API's answer → `tessera-ready` (body read, contract checks, state). */
+  toReady: number;
+  /** `tessera-ready` → the render with data committed (`updateComplete`). */
+  render: number;
+  /** → the next frame painted. */
+  paint: number;
+}
+
+async function timeFirstRender(
+  browser: Browser,
+  site: string,
+  apiBase: string,
+  widget: Case,
+): Promise<FirstRender> {
   const attributes = widget.renderedToken
     ? { ...widget.attributes, token: await mintForPage(site, widget.renderedToken) }
     : widget.attributes;
@@ -86,13 +112,22 @@ async function timeFirstRender(browser: Browser, site: string, widget: Case): Pr
     await page.goto(`${site}/blank`);
     await page.waitForFunction((tag) => customElements.get(tag) !== undefined, widget.tag);
     return await page.evaluate(
-      async ({ tag, attributes }) => {
+      async ({ tag, attributes, apiBase }) => {
         const el = document.createElement(tag) as HTMLElement & {
           updateComplete: Promise<unknown>;
         };
         for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+        // Read in the listener: the render may run before an `await` of the event resumes.
+        let readyAt = 0;
         const ready = new Promise((resolve, reject) => {
-          el.addEventListener('tessera-ready', resolve, { once: true });
+          el.addEventListener(
+            'tessera-ready',
+            (event) => {
+              readyAt = performance.now();
+              resolve(event);
+            },
+            { once: true },
+          );
           el.addEventListener(
             'tessera-error',
             (event) => reject(new Error(JSON.stringify((event as CustomEvent).detail))),
@@ -103,10 +138,30 @@ async function timeFirstRender(browser: Browser, site: string, widget: Case): Pr
         document.body.append(el);
         await ready;
         await el.updateComplete;
+        const renderedAt = performance.now();
         await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
-        return performance.now() - start;
+        const total = performance.now() - start;
+        const requests = performance
+          .getEntriesByType('resource')
+          .filter(
+            (entry): entry is PerformanceResourceTiming =>
+              entry instanceof PerformanceResourceTiming && entry.startTime >= start,
+          );
+        const token = requests.find((entry) => entry.name.includes('/api/widget-token'));
+        const api = requests.find((entry) => entry.name.startsWith(apiBase));
+        const first = Math.min(...requests.map((entry) => entry.startTime));
+        const answered = api ? api.responseEnd : readyAt;
+        return {
+          total,
+          beforeRequest: (Number.isFinite(first) ? first : performance.now()) - start,
+          token: token ? token.responseEnd - token.startTime : 0,
+          api: api ? api.responseEnd - api.startTime : 0,
+          toReady: readyAt - answered,
+          render: renderedAt - readyAt,
+          paint: start + total - renderedAt,
+        };
       },
-      { tag: widget.tag, attributes },
+      { tag: widget.tag, attributes, apiBase },
     );
   } finally {
     await context.close();
@@ -171,14 +226,30 @@ try {
   console.log(
     `bench:widgets — element connected → first render with data, median of ${RUNS} fresh pages\n`,
   );
+  const phases = new Map<string, FirstRender[]>();
   for (const widget of cases) {
-    const times: number[] = [];
+    const runs: FirstRender[] = [];
     for (let i = 0; i < RUNS; i++)
-      times.push(await timeFirstRender(browser, stack.site.url, widget));
+      runs.push(await timeFirstRender(browser, stack.site.url, apiBase, widget));
+    const times = runs.map((run) => run.total);
     const m = median(times);
     medians.set(widget.name, m);
+    phases.set(widget.name, runs);
     console.log(
       `  ${widget.name.padEnd(40)} ${m.toFixed(1).padStart(7)} ms   (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`,
+    );
+  }
+  // Medians of each phase apart (they need not add up to the median of the totals).
+  console.log(
+    '\nWhere the time goes (median ms of each phase): before the first request · token fetch · first API call · answer → ready · render · paint',
+  );
+  for (const [name, runs] of phases) {
+    const of = (key: Exclude<keyof FirstRender, 'total'>) =>
+      median(runs.map((run) => run[key]))
+        .toFixed(1)
+        .padStart(7);
+    console.log(
+      `  ${name.padEnd(40)} ${of('beforeRequest')} ${of('token')} ${of('api')} ${of('toReady')} ${of('render')} ${of('paint')}`,
     );
   }
   const small = medians.get('<tessera-quote>, 3 lines')!;
