@@ -4,22 +4,15 @@
  */
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 
-function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(
-  key: string,
-  make: () => T,
-): T {
-  let found = formatters.get(key) as T | undefined;
-  if (!found) {
-    found = make();
-    formatters.set(key, found);
-  }
-  return found;
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T) {
+  if (!formatters.has(key)) formatters.set(key, make());
+  return formatters.get(key) as T;
 }
 
 /** Money in minor units (cents) as the locale writes it, with the currency's own minor units. */
 export function formatMoney(locale: string, currency: string, minorUnits: number): string {
   const format = formatter(
-    `money ${locale} ${currency}`,
+    `${locale} ${currency}`,
     () => new Intl.NumberFormat(locale, { style: 'currency', currency }),
   );
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
@@ -28,11 +21,11 @@ export function formatMoney(locale: string, currency: string, minorUnits: number
 
 export function formatDate(locale: string, iso: string): string {
   return formatter(
-    `date ${locale}`,
+    `${locale} date`,
     () => new Intl.DateTimeFormat(locale, { dateStyle: 'long' }),
   ).format(new Date(iso));
 }
 
 export function formatNumber(locale: string, value: number): string {
-  return formatter(`number ${locale}`, () => new Intl.NumberFormat(locale)).format(value);
+  return formatter(locale, () => new Intl.NumberFormat(locale)).format(value);
 }
