@@ -7,10 +7,17 @@
  * on a page rendered with its first token (`token` attribute, minted by the shop's backend before
  * the page loads, as a server-rendered page would): no token fetch before the API call.
  * Goal: the quote's first render with data, median of fresh pages, ≤ 50 ms.
+ *
+ * The page loads `tessera.js` as it ships (`buildLibrary()`, built in this run), served in place
+ * of the demo site's own bundle: that one is an esbuild bundle of the sources, with zod and the
+ * development-only contrast check (20 ms a page) in it.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startStack } from '../bin/stack.ts';
+import { buildLibrary } from '../scripts/build.ts';
 import type { LineItem, Quote } from '../contracts/index.ts';
 import { tempDir } from '../test/token-service/helpers.ts';
 import { launchChromium } from '../test/support/chromium.ts';
@@ -70,11 +77,45 @@ async function mintForPage(site: string, widget: string): Promise<string> {
   return token;
 }
 
-async function timeFirstRender(browser: Browser, site: string, widget: Case): Promise<number> {
+/**
+ * One first render, and where its time went, from the page's resource timing (ms after the
+ * element was connected): the token fetch (if any), the widget's first API call, and the rest
+ * (script work before the first request, and from the answer to the painted frame).
+ */
+interface FirstRender {
+  total: number;
+  /** Connected → the first request (token or API) starts: the widget's own start-up work. */
+  beforeRequest: number;
+  /** The token fetch (partner endpoint), 0 with the token in the page. */
+  token: number;
+  /** The first API call, request start → response end. */
+  api: number;
+  /** The API's answer → `tessera-ready` (body read, contract checks, state). */
+  toReady: number;
+  /** `tessera-ready` → the render with data committed (`updateComplete`). */
+  render: number;
+  /** → the next frame painted. */
+  paint: number;
+}
+
+async function timeFirstRender(
+  browser: Browser,
+  site: string,
+  apiBase: string,
+  library: string,
+  widget: Case,
+): Promise<FirstRender> {
   const attributes = widget.renderedToken
     ? { ...widget.attributes, token: await mintForPage(site, widget.renderedToken) }
     : widget.attributes;
   const context = await browser.newContext();
+  // The site's `/widgets/…` answered from the library build, on the site's own origin.
+  await context.route(`${site}/widgets/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname.replace(/^\/widgets\//, '');
+    const body = await readFile(join(library, path)).catch(() => undefined);
+    if (body) served++;
+    await route.fulfill(body ? { contentType: 'text/javascript', body } : { status: 404 });
+  });
   const page = await context.newPage();
   if (process.env.BENCH_DEBUG) {
     page.on('console', (m) => console.log('console', m.text()));
@@ -86,13 +127,22 @@ async function timeFirstRender(browser: Browser, site: string, widget: Case): Pr
     await page.goto(`${site}/blank`);
     await page.waitForFunction((tag) => customElements.get(tag) !== undefined, widget.tag);
     return await page.evaluate(
-      async ({ tag, attributes }) => {
+      async ({ tag, attributes, apiBase }) => {
         const el = document.createElement(tag) as HTMLElement & {
           updateComplete: Promise<unknown>;
         };
         for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+        // Read in the listener: the render may run before an `await` of the event resumes.
+        let readyAt = 0;
         const ready = new Promise((resolve, reject) => {
-          el.addEventListener('tessera-ready', resolve, { once: true });
+          el.addEventListener(
+            'tessera-ready',
+            (event) => {
+              readyAt = performance.now();
+              resolve(event);
+            },
+            { once: true },
+          );
           el.addEventListener(
             'tessera-error',
             (event) => reject(new Error(JSON.stringify((event as CustomEvent).detail))),
@@ -103,10 +153,30 @@ async function timeFirstRender(browser: Browser, site: string, widget: Case): Pr
         document.body.append(el);
         await ready;
         await el.updateComplete;
+        const renderedAt = performance.now();
         await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
-        return performance.now() - start;
+        const total = performance.now() - start;
+        const requests = performance
+          .getEntriesByType('resource')
+          .filter(
+            (entry): entry is PerformanceResourceTiming =>
+              entry instanceof PerformanceResourceTiming && entry.startTime >= start,
+          );
+        const token = requests.find((entry) => entry.name.includes('/api/widget-token'));
+        const api = requests.find((entry) => entry.name.startsWith(apiBase));
+        const first = Math.min(...requests.map((entry) => entry.startTime));
+        const answered = api ? api.responseEnd : readyAt;
+        return {
+          total,
+          beforeRequest: (Number.isFinite(first) ? first : performance.now()) - start,
+          token: token ? token.responseEnd - token.startTime : 0,
+          api: api ? api.responseEnd - api.startTime : 0,
+          toReady: readyAt - answered,
+          render: renderedAt - readyAt,
+          paint: start + total - renderedAt,
+        };
       },
-      { tag: widget.tag, attributes },
+      { tag: widget.tag, attributes, apiBase },
     );
   } finally {
     await context.close();
@@ -120,6 +190,10 @@ const stack = await startStack({
   demoPort: 0,
   env: { ...process.env, TESSERA_LOG_LEVEL: 'warn' },
 });
+const library = await tempDir('tessera-bench-library-');
+/** Files answered from the library build: none would mean the demo's own bundle was measured. */
+let served = 0;
+await buildLibrary({ outDir: library, sourcemap: false });
 const browser = await launchChromium();
 try {
   const { seed } = stack.demo;
@@ -171,16 +245,33 @@ try {
   console.log(
     `bench:widgets — element connected → first render with data, median of ${RUNS} fresh pages\n`,
   );
+  const phases = new Map<string, FirstRender[]>();
   for (const widget of cases) {
-    const times: number[] = [];
+    const runs: FirstRender[] = [];
     for (let i = 0; i < RUNS; i++)
-      times.push(await timeFirstRender(browser, stack.site.url, widget));
+      runs.push(await timeFirstRender(browser, stack.site.url, apiBase, library, widget));
+    const times = runs.map((run) => run.total);
     const m = median(times);
     medians.set(widget.name, m);
+    phases.set(widget.name, runs);
     console.log(
       `  ${widget.name.padEnd(40)} ${m.toFixed(1).padStart(7)} ms   (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`,
     );
   }
+  // Medians of each phase apart (they need not add up to the median of the totals).
+  console.log(
+    '\nWhere the time goes (median ms of each phase): before the first request · token fetch · first API call · answer → ready · render · paint',
+  );
+  for (const [name, runs] of phases) {
+    const of = (key: Exclude<keyof FirstRender, 'total'>) =>
+      median(runs.map((run) => run[key]))
+        .toFixed(1)
+        .padStart(7);
+    console.log(
+      `  ${name.padEnd(40)} ${of('beforeRequest')} ${of('token')} ${of('api')} ${of('toReady')} ${of('render')} ${of('paint')}`,
+    );
+  }
+  if (served === 0) throw new Error('No page loaded the library build.');
   const small = medians.get('<tessera-quote>, 3 lines')!;
   const large = medians.get('<tessera-quote>, 500 lines')!;
   console.log(`\n  500-line quote ÷ 3-line quote  ${(large / small).toFixed(2)}×`);
@@ -196,4 +287,5 @@ try {
 } finally {
   await browser.close();
   await stack.close();
+  await rm(library, { recursive: true, force: true });
 }

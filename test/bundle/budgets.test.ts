@@ -64,4 +64,32 @@ describe('bundle budgets (gzip -9, an English page)', () => {
     assert.ok(tessera.files.every((file) => !/\.(de|fr|es)-[^/]+\.js$/.test(file)));
     assert.ok(tessera.lazy.some((file) => /\.de-[^/]+\.js$/.test(file)));
   });
+
+  it("loads a widget entry with no other widget's code, in few files", () => {
+    const widgets = ['quote', 'onboarding', 'account'];
+    for (const widget of widgets) {
+      const entry = measured.entries.get(`${widget}.js`);
+      assert.ok(entry, `${widget}.js was not built`);
+      const others = entry.files
+        .flatMap((file) => Object.keys(entry.chunks.get(file)?.modules ?? {}))
+        .filter((id) =>
+          widgets.some((other) => other !== widget && id.includes(`/widgets/${other}/`)),
+        );
+      assert.deepEqual(others, [], `${widget}.js loads another widget's modules`);
+      // The entry, what every widget shares, and (onboarding, account) what those two share.
+      assert.ok(entry.files.length <= 3, `${widget}.js loads ${entry.files.join(', ')}`);
+    }
+  });
+
+  it('builds headless.js as one file without Lit, apart from the elements', () => {
+    const headless = measured.entries.get('headless.js');
+    assert.ok(headless, 'headless.js was not built');
+    assert.deepEqual(headless.files, ['headless.js']);
+    const modules = Object.keys(headless.chunks.get('headless.js')?.modules ?? {});
+    assert.deepEqual(
+      modules.filter((id) => /node_modules\/(lit|lit-html|lit-element|@lit)\//.test(id)),
+      [],
+    );
+    assert.ok(modules.some((id) => id.endsWith('/widgets/quote/quote.controller.ts')));
+  });
 });

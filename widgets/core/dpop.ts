@@ -1,3 +1,5 @@
+import { base64url } from './session.ts';
+
 /**
  * DPoP (RFC 9449) in the browser: one ECDSA P-256 key per page, made with WebCrypto and marked
  * non-extractable, so a script that steals the widget token (XSS, an extension, a leaking log)
@@ -15,12 +17,6 @@ export interface DpopKey {
 }
 
 const encoder = new TextEncoder();
-
-function base64url(bytes: ArrayBuffer | Uint8Array): string {
-  let binary = '';
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 const json64 = (value: unknown) => base64url(encoder.encode(JSON.stringify(value)));
 const sha256 = (text: string) => crypto.subtle.digest('SHA-256', encoder.encode(text));

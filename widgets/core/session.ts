@@ -1,8 +1,9 @@
 const SESSION_BYTES = 16; // 22 base64url characters
 
-function base64url(bytes: Uint8Array): string {
+/** Bytes as base64url without padding (RFC 4648 §5), as session ids and JOSE write them. */
+export function base64url(bytes: ArrayBuffer | Uint8Array): string {
   let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
