@@ -300,6 +300,19 @@ describe('server-rendered widgets in Chromium', { skip }, () => {
     await page.close();
   });
 
+  it('renders a server-rendered quote afresh, once, where the page forgot hydrate.js', async () => {
+    const id = await newQuote();
+    const page = await browser.newPage();
+    const problems = watchErrors(page);
+    await page.goto(`${site.origin}/ssr/quote/${id}?hydrate=0`);
+    await ready(page, 'quote');
+    const quote = page.locator('tessera-quote');
+    assert.equal(await quote.locator('[part~="base"]').count(), 1);
+    assert.equal(await quote.locator('[part~="line-item"]').count(), 2);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   for (const widget of WIDGETS) {
     it(`hydrates ${widget} with no layout shift, while the browser-rendered ${widget} shifts`, async () => {
       const id = widget === 'quote' ? await newQuote() : undefined;

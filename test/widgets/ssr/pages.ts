@@ -36,26 +36,25 @@ export interface PageSite {
 
 /**
  * What a page shows, from its query: `locale`, `appearance`, `accent` (a brand colour set on
- * the page as `--tessera-color-accent`), `scripts=0` for the server's HTML alone, `ttl` for the
- * handed-over token's lifetime in seconds.
+ * the page as `--tessera-color-accent`), `scripts=0` for the server's HTML alone.
  */
 interface PageQuery {
   locale: string;
   appearance: 'light' | 'dark';
   accent: string | undefined;
   scripts: boolean;
-  ttl: number | undefined;
+  /** `hydrate=0`: the widget's script without `hydrate.js` before it. */
+  hydrate: boolean;
 }
 
 function pageQuery(url: URL): PageQuery {
   const accent = url.searchParams.get('accent') ?? undefined;
-  const ttl = url.searchParams.get('ttl');
   return {
     locale: url.searchParams.get('locale') ?? 'en',
     appearance: url.searchParams.get('appearance') === 'dark' ? 'dark' : 'light',
     accent: accent && /^#[0-9a-f]{6}$/i.test(accent) ? accent : undefined,
     scripts: url.searchParams.get('scripts') !== '0',
-    ttl: ttl ? Number(ttl) : undefined,
+    hydrate: url.searchParams.get('hydrate') !== '0',
   };
 }
 
@@ -70,6 +69,7 @@ function page(widget: WidgetName, body: string, query: PageQuery, hydrate: boole
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Your ${widget}</title>
+    <link rel="icon" href="data:," />
     <style>
       body { font-family: sans-serif; margin: 2rem; max-inline-size: 40rem; }
       ${query.accent ? `:root { --tessera-color-accent: ${query.accent}; }` : ''}
@@ -92,16 +92,11 @@ export async function startPageSite(options: PageSiteOptions): Promise<PageSite>
   const { build, tessera, coreApiUrl, customer } = options;
   let origin = '';
 
-  const mint = async (widget: WidgetName, ttl?: number) =>
-    tessera.widgetTokens.create({
-      subject: customer.accountId,
-      scopes: SCOPES[widget],
-      origin,
-      ...(ttl ? { ttlSeconds: ttl } : {}),
-    });
+  const mint = async (widget: WidgetName) =>
+    tessera.widgetTokens.create({ subject: customer.accountId, scopes: SCOPES[widget], origin });
 
   async function serverRendered(widget: WidgetName, id: string | undefined, query: PageQuery) {
-    const { token } = await mint(widget, query.ttl);
+    const { token } = await mint(widget);
     const common = {
       token,
       apiBase: coreApiUrl,
@@ -118,7 +113,7 @@ export async function startPageSite(options: PageSiteOptions): Promise<PageSite>
               account: await tessera.accounts.get(customer.externalId),
             })
           : await build.ssr.renderOnboarding(common);
-    return page(widget, await markup.text(), query, true);
+    return page(widget, await markup.text(), query, query.hydrate);
   }
 
   function clientRendered(widget: WidgetName, id: string | undefined, query: PageQuery) {
