@@ -292,6 +292,9 @@ export abstract class TesseraElement<
         const sheet = style instanceof CSSStyleSheet ? style : style.styleSheet;
         return sheet ? [sheet] : [];
       });
+      // A server render's <style>, hydrated: the same rules are adopted now, and `unstyled`
+      // must be able to drop them.
+      for (const style of this.shadowRoot.querySelectorAll(':scope > style')) style.remove();
     }
   }
 
