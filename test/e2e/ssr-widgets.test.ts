@@ -300,15 +300,21 @@ describe('server-rendered widgets in Chromium', { skip }, () => {
     await page.close();
   });
 
-  it('renders a server-rendered quote afresh, once, where the page forgot hydrate.js', async () => {
+  it('renders a server-rendered quote afresh, once and from its data, where the page forgot hydrate.js', async () => {
     const id = await newQuote();
     const page = await browser.newPage();
     const problems = watchErrors(page);
+    const seen = requests(page);
     await page.goto(`${site.origin}/ssr/quote/${id}?hydrate=0`);
     await ready(page, 'quote');
     const quote = page.locator('tessera-quote');
     assert.equal(await quote.locator('[part~="base"]').count(), 1);
     assert.equal(await quote.locator('[part~="line-item"]').count(), 2);
+    assert.deepEqual(
+      seen.filter((r) => r.includes('/v1/')),
+      [],
+      'drawn from the data on the page',
+    );
     assert.deepEqual(problems, []);
     await page.close();
   });
