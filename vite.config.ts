@@ -58,6 +58,28 @@ export function libraryBuilds(): LibraryBuild[] {
 export const LIT_PACKAGES = /^(lit|lit-html|lit-element|@lit\/[\w-]+)(\/|$)/;
 
 /**
+ * Hydration of server-rendered widgets (`@tessera/widgets/hydrate`): an entry of its own, loaded
+ * before the widgets only on such pages, so no other page's first paint carries it.
+ */
+export const HYDRATE_ENTRY = 'widgets/hydrate.ts';
+
+/**
+ * The server renderer (`@tessera/widgets/ssr`, Node only), built by Vite like the browser entries
+ * rather than compiled by TypeScript: hydration matches each template by a hash of its exact
+ * text, so the server must render the templates as `compactTemplates()` left them in the browser.
+ * Lit, Lit SSR and Node's own modules stay imports, so the page's elements and the renderer share
+ * one Lit.
+ */
+export function ssrBuild(): LibraryBuild {
+  return {
+    format: 'es',
+    entries: { ssr: 'widgets/ssr/index.ts' },
+    ssr: true,
+    external: [LIT_PACKAGES, /^@lit-labs\//, /^node:/],
+  };
+}
+
+/**
  * The builds of the `@tessera/widgets` package, into `widgets/dist/`:
  *
  * - every ESM entry (`tessera`, the per-widget entries, `headless`) in one build, sharing chunks,
@@ -69,8 +91,14 @@ export const LIT_PACKAGES = /^(lit|lit-html|lit-element|@lit\/[\w-]+)(\/|$)/;
 export function packageBuilds(): LibraryBuild[] {
   const entries = libraryEntries();
   return [
-    { format: 'es', entries, emptyOutDir: true, external: [LIT_PACKAGES] },
+    {
+      format: 'es',
+      entries: { ...entries, hydrate: HYDRATE_ENTRY },
+      emptyOutDir: true,
+      external: [LIT_PACKAGES, /^@lit-labs\//],
+    },
     { format: 'iife', entries: { tessera: entries.tessera ?? 'widgets/index.ts' } },
+    ssrBuild(),
   ];
 }
 
@@ -264,6 +292,8 @@ export interface LibraryBuild {
   plugins?: PluginOption[];
   /** Imports left to whoever loads the output (default: everything bundled). */
   external?: RegExp[];
+  /** A Node build (the server renderer): no browser export conditions, a Node target. */
+  ssr?: boolean;
 }
 
 /**
@@ -314,9 +344,12 @@ export function libraryConfig(build: LibraryBuild): InlineConfig {
     logLevel: 'warn',
     mode: 'production',
     define: { 'process.env.NODE_ENV': '"production"' },
-    resolve: { conditions: ['module', 'browser', 'production'] },
+    resolve: {
+      conditions: build.ssr ? ['node', 'production'] : ['module', 'browser', 'production'],
+    },
     build: {
-      target: 'es2022',
+      ...(build.ssr ? { ssr: true } : {}),
+      target: build.ssr ? 'node20' : 'es2022',
       outDir,
       emptyOutDir: build.emptyOutDir ?? false,
       sourcemap,

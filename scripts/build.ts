@@ -4,17 +4,19 @@
  *
  * - `contracts/dist/`: the contracts as ESM JavaScript and declarations.
  * - `verify/dist/`: the verifier, the same, importing the contracts as `@tessera/contracts`.
- * - `widgets/dist/`: `tessera.js`, `quote.js`, `onboarding.js`, `account.js`, `headless.js`
- *   (ESM sharing chunks under `chunks/`, Lit left to the app), `tessera.iife.js` (one classic
- *   script, Lit inlined) and the declarations under `types/` (see `packageBuilds()`).
+ * - `widgets/dist/`: `tessera.js`, `quote.js`, `onboarding.js`, `account.js`, `headless.js`,
+ *   `hydrate.js` (ESM sharing chunks under `chunks/`, Lit left to the app), `tessera.iife.js`
+ *   (one classic script, Lit inlined), `ssr.js` (the server renderer, Node) and the declarations
+ *   under `types/` (see `packageBuilds()`).
  *
  * `buildLibrary()` is the browser library for a page without a bundler, Lit inlined: the bundle
  * benchmark and the CSP test build it into a directory of their own.
  */
-import { readdirSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type Rolldown } from 'vite';
 import {
+  HYDRATE_ENTRY,
   libraryBuilds,
   libraryConfig,
   libraryEntries,
@@ -59,17 +61,33 @@ export async function buildLibrary(options: BuildOptions): Promise<LibraryOutput
  */
 const FRAMEWORK_TYPE_ENTRIES = ['types/react.ts', 'types/vue.ts'];
 
+/** The server renderer's entry, `@tessera/widgets/ssr`: Node's types, unlike the browser's. */
+const SSR_TYPE_ENTRY = 'ssr/index.ts';
+
 /** The declarations of the widgets' entries (and of what they import), as they ship. */
 function compileWidgetTypes(outDir: string): void {
   compileWorkspace({
     dir: 'widgets',
     entries: [
       ...Object.values(libraryEntries()).map((entry) => entry.replace(/^widgets\//, '')),
+      HYDRATE_ENTRY.replace(/^widgets\//, ''),
       ...FRAMEWORK_TYPE_ENTRIES,
     ],
     outDir,
     declarationOnly: true,
   });
+  // Apart and then merged: each compilation empties its directory, and what the two share
+  // (`core/`, `quote/`…) comes out the same.
+  const ssrOut = `${outDir}.ssr`;
+  compileWorkspace({
+    dir: 'widgets',
+    entries: [SSR_TYPE_ENTRY],
+    outDir: ssrOut,
+    declarationOnly: true,
+    types: ['node'],
+  });
+  cpSync(ssrOut, outDir, { recursive: true });
+  rmSync(ssrOut, { recursive: true, force: true });
 }
 
 /** Every module of a folder, recursively, relative to it; `dist/` aside. */

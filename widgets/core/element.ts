@@ -1,5 +1,13 @@
 import { ContextConsumer } from '@lit/context';
-import { LitElement, type CSSResultGroup, type CSSResultOrNative, type PropertyValues } from 'lit';
+import {
+  LitElement,
+  html,
+  isServer,
+  type TemplateResult,
+  type CSSResultGroup,
+  type CSSResultOrNative,
+  type PropertyValues,
+} from 'lit';
 import {
   resolveConfiguration,
   runtimeFor,
@@ -18,6 +26,7 @@ import type { Messages } from './i18n.ts';
 import type { CommonId } from './locales/en.ts';
 import { accessibleStyles, visualStyles } from './theme.ts';
 import { DEV, reportContrast } from './contrast.ts';
+import { readServerData, SERVER_API } from './server-data.ts';
 
 function flatten(group: CSSResultGroup): CSSResultOrNative[] {
   return Array.isArray(group) ? group.flatMap((item: CSSResultGroup) => flatten(item)) : [group];
@@ -92,13 +101,22 @@ export abstract class TesseraElement<
   }
   /** The configuration in use since the last `resolveRuntime()`. */
   protected configuration: TesseraConfiguration | undefined;
+  /**
+   * What the server rendered this element with (`@tessera/widgets/ssr`): the contract's resource
+   * the first controller starts from instead of fetching it. The server's renderer sets it; in
+   * the browser it is read from the element's `<script type="application/json">` child.
+   */
+  serverData: unknown;
+  /** Whether the element came with a declarative shadow root to hydrate rather than render. */
+  readonly #serverRendered: boolean = !isServer && this.shadowRoot !== null;
 
   constructor() {
     super();
     this.unstyled = false;
     this.#host = new ControllerHost<S, C>(this, { status: 'loading' } as S, {
-      create: () => this.createController(this.resolveRuntime().api),
-      run: (controller) => this.runController(controller),
+      // The server renders the state it was given: no token, no requests, no timers there.
+      create: () => this.createController(isServer ? SERVER_API : this.resolveRuntime().api),
+      run: (controller) => (isServer ? undefined : this.runController(controller)),
       failed: (caught) => {
         const error = toWidgetError(caught);
         this.emit({ type: 'error', detail: error.toDetail() });
@@ -129,6 +147,16 @@ export abstract class TesseraElement<
   /** The controller in use, made by `createController` and run by `runController`. */
   protected get controller(): C | undefined {
     return this.#host.controller;
+  }
+
+  /**
+   * The server's data, once: a later controller (another quote id, a retry) fetches afresh.
+   * `undefined` when the element was not server-rendered.
+   */
+  protected takeServerData(): unknown {
+    const data = this.serverData ?? (isServer ? undefined : readServerData(this));
+    this.serverData = undefined;
+    return data;
   }
 
   /** Whether a request is under way. */
@@ -173,8 +201,7 @@ export abstract class TesseraElement<
       this.locale ||
       this._scope?.locale ||
       this.configuration?.locale ||
-      document.documentElement.lang ||
-      navigator.language ||
+      (isServer ? '' : document.documentElement.lang || navigator.language) ||
       'en'
     );
   }
@@ -189,9 +216,37 @@ export abstract class TesseraElement<
     return this.messages.format(this.resolvedLocale, id, params);
   }
 
+  /** Shown instead of the forms only where scripts do not run (see `.needs-script`). */
+  protected scriptNotice(): TemplateResult {
+    return html`<p class="needs-script">${this.t('script.required')}</p>`;
+  }
+
   /** What an error means for the customer, in their language (the detail keeps the English). */
   protected errorText(error: { code: ErrorCode }): string {
     return this.t(errorMessageId(error.code));
+  }
+
+  /**
+   * A server-rendered element on a page without `@tessera/widgets/hydrate` (the classic script,
+   * `tessera.js`) renders afresh in its shadow root rather than beside the server's content. The
+   * support defines `observedAttributes` on LitElement itself when it is there.
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    if (this.#serverRendered && !Object.hasOwn(LitElement, 'observedAttributes')) {
+      this.shadowRoot?.replaceChildren();
+    }
+    return super.createRenderRoot();
+  }
+
+  /**
+   * A server-rendered element hydrates only once its language's strings are here: hydration
+   * takes the server's text as its first render, and English meanwhile would replace it.
+   */
+  protected override async scheduleUpdate(): Promise<unknown> {
+    if (this.#serverRendered && !this.hasUpdated && !this.messages.has(this.resolvedLocale)) {
+      await this.messages.load(this.resolvedLocale).catch(() => undefined);
+    }
+    return super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -237,6 +292,9 @@ export abstract class TesseraElement<
         const sheet = style instanceof CSSStyleSheet ? style : style.styleSheet;
         return sheet ? [sheet] : [];
       });
+      // A server render's <style>, hydrated: the same rules are adopted now, and `unstyled`
+      // must be able to drop them.
+      for (const style of this.shadowRoot.querySelectorAll(':scope > style')) style.remove();
     }
   }
 

@@ -48,6 +48,24 @@ export const accessibleStyles = css`
   .message:focus {
     outline: none;
   }
+
+  /* A server-rendered widget in a browser without scripting: its forms cannot work, so a note
+     says so in their place. Nothing changes where scripts run, so hydration moves nothing. */
+  .needs-script {
+    display: none;
+  }
+
+  @media (scripting: none) {
+    .needs-script {
+      display: block;
+    }
+
+    /* Over the widgets' own display rules, which come later. */
+    form,
+    [part~='actions'] {
+      display: none !important;
+    }
+  }
 `;
 
 /**

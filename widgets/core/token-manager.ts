@@ -67,7 +67,7 @@ function lifetimeMs(result: FetchTokenResult, now: number): number | undefined {
 }
 
 /** A JWT's payload, read without verifying it: only for what the UI shows, never for trust. */
-function jwtPayload(token: string): Record<string, unknown> | undefined {
+export function jwtPayload(token: string): Record<string, unknown> | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {

@@ -46,6 +46,16 @@ export interface QuoteControllerOptions {
   quoteId: string;
   api: ApiClient;
   onEvent?: (event: QuoteEvent) => void;
+  /** A quote already at hand (a server render's): the first `load()` takes it instead of fetching. */
+  initial?: InitialQuote | undefined;
+}
+
+export interface InitialQuote {
+  quote: Quote;
+  /** Its `ETag`, sent as `If-Match` with the decision. */
+  etag?: string | undefined;
+  /** The token's scopes, when known: without `quote:accept` the quote is shown read-only. */
+  scopes?: readonly string[] | undefined;
 }
 
 export interface AcceptInput {
@@ -111,6 +121,15 @@ function readOnly(): WidgetError {
   return new WidgetError('insufficient_scope', 'This token may read the quote but not decide it.');
 }
 
+/** The state an initial quote starts in, the same wherever it is computed (server or browser). */
+function initialState({ quote, scopes }: InitialQuote): QuoteState {
+  const state = stateOf(quote);
+  if (state.status === 'ready' && scopes && !scopes.includes('quote:accept')) {
+    return { status: 'forbidden', error: readOnly(), quote };
+  }
+  return state;
+}
+
 const BUSY: readonly QuoteStatus[] = ['loading', 'accepting', 'declining'];
 
 /**
@@ -121,10 +140,12 @@ export class QuoteController extends HeadlessController<QuoteState, QuoteEvent> 
   readonly quoteId: string;
   #etag: string | undefined;
   #lastFailed: Action | undefined;
+  #initial: InitialQuote | undefined;
 
-  constructor({ quoteId, api, onEvent }: QuoteControllerOptions) {
-    super(api, { status: 'loading' }, onEvent);
+  constructor({ quoteId, api, onEvent, initial }: QuoteControllerOptions) {
+    super(api, initial ? initialState(initial) : { status: 'loading' }, onEvent);
     this.quoteId = quoteId;
+    this.#initial = initial;
   }
 
   get #quote(): Quote | undefined {
@@ -132,8 +153,18 @@ export class QuoteController extends HeadlessController<QuoteState, QuoteEvent> 
     return 'quote' in state ? state.quote : undefined;
   }
 
-  /** Loads the quote; ignored while a decision is being sent, whose answer is the newer truth. */
+  /**
+   * Loads the quote; ignored while a decision is being sent, whose answer is the newer truth. The
+   * first call with an initial quote only announces it.
+   */
   async load(): Promise<QuoteState> {
+    const initial = this.#initial;
+    if (initial) {
+      this.#initial = undefined;
+      this.#etag = initial.etag;
+      this.#announce(this.getState(), initial.quote);
+      return this.getState();
+    }
     const status = this.getState().status;
     if (status === 'accepting' || status === 'declining') return this.getState();
     const run = this.begin();
@@ -156,16 +187,16 @@ export class QuoteController extends HeadlessController<QuoteState, QuoteEvent> 
         state = { status: 'forbidden', error: readOnly(), quote: data };
       }
       this.set(state);
-      if (state.status === 'error') this.emitError(state.error);
-      else
-        this.emit({
-          type: 'ready',
-          detail: { widget: 'quote', status: state.status, quote: data },
-        });
+      this.#announce(state, data);
     } catch (error) {
       if (this.isCurrent(run)) this.#fail({ kind: 'load' }, error);
     }
     return this.getState();
+  }
+
+  #announce(state: QuoteState, quote: Quote): void {
+    if (state.status === 'error') this.emitError(state.error);
+    else this.emit({ type: 'ready', detail: { widget: 'quote', status: state.status, quote } });
   }
 
   /** Validates locally first: invalid input sets `fieldErrors` and sends nothing. */

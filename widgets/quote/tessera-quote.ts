@@ -1,7 +1,8 @@
 import type { ApiClient } from '../core/api-client.ts';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { Quote } from '../../contracts/v1/quote.ts';
+import { Quote as QuoteSchema, type Quote } from '../../contracts/v1/quote.ts';
 import { TesseraElement } from '../core/element.ts';
+import { attributeScopes, serverResource } from '../core/server-data.ts';
 import { formField } from '../core/field.ts';
 import type { WidgetError } from '../core/errors.ts';
 import { formatDate, formatMoney, formatNumber } from '../core/format.ts';
@@ -10,6 +11,7 @@ import {
   QuoteController,
   type FieldError,
   type FieldErrors,
+  type InitialQuote,
   type QuoteField,
   type QuoteState,
 } from './quote.controller.ts';
@@ -137,7 +139,18 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
       quoteId: this.quoteId ?? '',
       api,
       onEvent: (event) => this.emit(event),
+      initial: this.#initialQuote(),
     });
+  }
+
+  #initialQuote(): InitialQuote | undefined {
+    const found = serverResource(
+      this.takeServerData(),
+      'quote',
+      QuoteSchema,
+      (quote) => quote.id === this.quoteId,
+    );
+    return found && { quote: found.value, etag: found.etag, scopes: attributeScopes(this.token) };
   }
 
   protected override runController(controller: QuoteController): Promise<unknown> {
@@ -390,6 +403,7 @@ export class TesseraQuote extends TesseraElement<MessageId, QuoteState, QuoteCon
     const termsId = FIELD_IDS.acceptTerms;
     const termsError = errors?.acceptTerms;
     return html`
+      ${this.scriptNotice()}
       <form novalidate @submit=${this.#onSubmit}>
         <fieldset>
           <legend>${this.t('quote.acceptLegend')}</legend>

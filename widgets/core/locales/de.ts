@@ -24,4 +24,5 @@ export const common: Catalogue<CommonId> = {
   'field.invalidEmail': 'Geben Sie eine E-Mail-Adresse wie name@example.com ein.',
   'field.termsRequired': 'Akzeptieren Sie die Bedingungen, um fortzufahren.',
   'field.invalid': 'Dieser Wert ist ungültig.',
+  'script.required': 'Dieser Teil braucht JavaScript, das in diesem Browser ausgeschaltet ist.',
 };

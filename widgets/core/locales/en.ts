@@ -20,6 +20,7 @@ export const common = {
   'field.invalidEmail': 'Enter an email address like name@example.com.',
   'field.termsRequired': 'Accept the terms to continue.',
   'field.invalid': 'This value is not valid.',
+  'script.required': 'This part needs JavaScript, which is turned off in this browser.',
 } as const;
 
 export type CommonId = keyof typeof common;

@@ -24,4 +24,5 @@ export const common: Catalogue<CommonId> = {
   'field.invalidEmail': 'Introduce una dirección de correo como nombre@ejemplo.com.',
   'field.termsRequired': 'Acepta las condiciones para continuar.',
   'field.invalid': 'Este valor no es válido.',
+  'script.required': 'Esta parte necesita JavaScript, que está desactivado en este navegador.',
 };

@@ -22,4 +22,5 @@ export const common: Catalogue<CommonId> = {
   'field.invalidEmail': 'Saisissez une adresse e-mail comme nom@exemple.com.',
   'field.termsRequired': 'Acceptez les conditions pour continuer.',
   'field.invalid': 'Cette valeur n’est pas valide.',
+  'script.required': 'Cette partie a besoin de JavaScript, désactivé dans ce navigateur.',
 };
