@@ -18,15 +18,16 @@ export const BUDGETS: readonly Budget[] = [
     file: 'tessera.js',
     goal: 30,
     ceiling: {
-      kb: 37.5,
-      reason: "every widget's own code in one file (≈ 31 KB beside Lit's 6)",
+      kb: 39,
+      reason:
+        "every widget's own code in one file (≈ 32 KB beside Lit's 6) (+0.6–1.2 KB since server rendering: starting from the server’s data, the no-script note)",
     },
   },
   {
     file: 'tessera.iife.js',
     goal: 32,
     ceiling: {
-      kb: 38,
+      kb: 39,
       reason: 'as tessera.js, plus the classic-script wrapper; languages are separate files',
     },
   },
@@ -34,25 +35,27 @@ export const BUDGETS: readonly Budget[] = [
     file: 'quote.js',
     goal: 22,
     ceiling: {
-      kb: 22.5,
+      kb: 23,
       reason:
-        "two files (the quote's own code; Lit, core and runtime shared with the other widgets)",
+        "two files (the quote's own code; Lit, core and runtime shared with the other widgets) (+0.6–1.2 KB since server rendering: starting from the server’s data, the no-script note)",
     },
   },
   {
     file: 'onboarding.js',
     goal: 26,
     ceiling: {
-      kb: 30,
-      reason: 'the largest widget (fields, steps, tax ids, phone numbers), in three files',
+      kb: 31,
+      reason:
+        'the largest widget (fields, steps, tax ids, phone numbers), in three files (+0.6–1.2 KB since server rendering: starting from the server’s data, the no-script note)',
     },
   },
   {
     file: 'account.js',
     goal: 24,
     ceiling: {
-      kb: 26,
-      reason: 'the account form and conflict view (phone numbers), in three files',
+      kb: 27,
+      reason:
+        'the account form and conflict view (phone numbers), in three files (+0.6–1.2 KB since server rendering: starting from the server’s data, the no-script note)',
     },
   },
 ];
