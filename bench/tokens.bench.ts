@@ -2,7 +2,7 @@
  * bench:tokens — minting and verification throughput, each as a ratio to the raw ECDSA ceiling
  * measured in the same run on the same machine.
  *
- *   mint over HTTP (keep-alive, autocannon) ÷ crypto.sign ES256 on the same payload
+ *   mint over HTTP (keep-alive, wrk or autocannon) ÷ crypto.sign ES256 on the same payload
  *   verify via verify/                      ÷ crypto.verify ES256 on the same token
  *
  * and side by side with a standard OAuth server under the same harness in the same run: panva's
@@ -21,9 +21,9 @@ import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
 import { cpus, tmpdir } from 'node:os';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { createVerifier } from '../verify/index.ts';
+import { pickLoadGenerator, type LoadResult, type LoadTarget } from './support/load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -139,15 +139,12 @@ async function mintOnce(service: Service, secret: string): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
-/** One token endpoint as autocannon loads it: the same settings for ours and the peer's. */
-interface Target {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
+/** One token endpoint as the load generator sees it: the same settings for ours and the peer's. */
+type Target = LoadTarget;
 
 const widgetTarget = (service: Service, secret: string): Target => ({
   url: `${service.url}/v1/tokens`,
+  method: 'POST',
   headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
   body: BODY,
 });
@@ -155,6 +152,7 @@ const widgetTarget = (service: Service, secret: string): Target => ({
 /** Client credentials, `client_secret_basic`: how both OAuth servers are asked. */
 const clientCredentialsTarget = (url: string, id: string, secret: string): Target => ({
   url,
+  method: 'POST',
   headers: {
     authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
     'content-type': 'application/x-www-form-urlencoded',
@@ -162,42 +160,24 @@ const clientCredentialsTarget = (url: string, id: string, secret: string): Targe
   body: new URLSearchParams({ grant_type: 'client_credentials', scope: PARTNER_SCOPE }).toString(),
 });
 
-interface Load {
-  perSecond: number;
-  p50: number;
-  p99: number;
-  total: number;
-  failures: number;
-}
+type Load = LoadResult;
+
+const generator = await pickLoadGenerator();
 
 /** Tokens over HTTP with keep-alive, after a warm-up. */
 async function load(target: Target): Promise<Load> {
-  const options = {
-    url: target.url,
-    method: 'POST' as const,
-    connections: CONNECTIONS,
-    headers: target.headers,
-    body: target.body,
-  };
-  await autocannon({ ...options, duration: Math.min(2, SECONDS) });
-  const run = await autocannon({ ...options, duration: SECONDS });
-  return {
-    perSecond: run.requests.total / run.duration,
-    p50: run.latency.p50,
-    p99: run.latency.p99,
-    total: run.requests.total,
-    failures: run.non2xx + run.errors + run.timeouts,
-  };
+  await generator.load(target, CONNECTIONS, Math.min(2, SECONDS));
+  return generator.load(target, CONNECTIONS, SECONDS);
 }
 
 /** The cheapest route under the same harness: what HTTP alone costs. */
 async function httpCeiling(service: Service): Promise<number> {
-  const floor = await autocannon({
-    url: `${service.url}/healthz`,
-    connections: CONNECTIONS,
-    duration: Math.min(SECONDS, 5),
-  });
-  return floor.requests.total / floor.duration;
+  const floor = await generator.load(
+    { url: `${service.url}/healthz` },
+    CONNECTIONS,
+    Math.min(SECONDS, 5),
+  );
+  return floor.perSecond;
 }
 
 /** oidc-provider in its own process on loopback; see support/oidc-provider-peer.ts. */
@@ -267,6 +247,7 @@ async function profileRun(): Promise<void> {
     );
     console.log(`POST /v1/tokens   ${fmt(widget.perSecond)} /s  ${latency(widget)}`);
     console.log(`POST /oauth/token ${fmt(oauth.perSecond)} /s  ${latency(oauth)}`);
+    console.log(`load generator: ${generator.note}`);
   } finally {
     await service.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -424,6 +405,7 @@ async function main() {
   console.log(
     `\nbench:tokens  (node ${process.version}, ${cpus().length} cores, service in its own process, ${new Date().toISOString()})`,
   );
+  console.log(`load generator: ${generator.note}; the same for every server in this run`);
   for (const [what, figure, ratio] of rows)
     console.log(`${what.padEnd(50)} ${figure.padStart(18)}   ${ratio}`);
   if (failed > 0) process.exitCode = 1;
