@@ -28,6 +28,11 @@ export interface StartOptions {
    * rather than through Hono; the same answers either way. Default true.
    */
   fastTokenRoutes?: boolean;
+  /**
+   * Run the embedded database in a worker thread (store/pglite-worker.ts), off the thread that
+   * answers HTTP. Default true; no effect on PostgreSQL.
+   */
+  embeddedInWorker?: boolean;
 }
 
 export async function startTokenService(
@@ -35,7 +40,9 @@ export async function startTokenService(
   log: Logger = createLogger(TOKEN_SERVICE_NAME, { level: config.logLevel }),
   options: StartOptions = {},
 ): Promise<RunningTokenService> {
-  const state = await openTokenServiceState(config, log);
+  const state = await openTokenServiceState(config, log, {
+    embeddedInWorker: options.embeddedInWorker ?? true,
+  });
   const redis = config.redisUrl
     ? await connectRedis(config.redisUrl, log).catch(async (error: unknown) => {
         await state.close();
