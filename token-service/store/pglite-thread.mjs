@@ -2,7 +2,7 @@
 // a worker does not inherit the TypeScript loader `bin/tessera.js` registers, so a `.ts` worker
 // would never start there.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, protocol } from '@electric-sql/pglite';
 
 /** Only what crosses to the other thread: message and PostgreSQL's fields (code first). */
 function serialise(error) {
@@ -21,6 +21,18 @@ try {
 }
 
 if (db) {
+  /** Named statements this connection has prepared (see `run`). */
+  const prepared = new Set();
+  const concat = (parts) => {
+    const out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  };
+
   /** Open transactions: their PGlite handle and how to end them. */
   const transactions = new Map();
   let nextTx = 1;
@@ -34,6 +46,29 @@ if (db) {
       case 'exec': {
         const target = message.tx ? transactions.get(message.tx).tx : db;
         await target.exec(message.sql);
+        return {};
+      }
+      case 'run': {
+        // A statement without result rows, parsed and planned once and then only bound and
+        // executed: on the embedded database parsing and planning are most of a small INSERT.
+        // Behind the same two locks `query` takes, so it never runs inside another's transaction.
+        const { serialize } = protocol;
+        const parts = [];
+        if (!prepared.has(message.name)) {
+          // After a failure the statement may or may not exist: closing first is always valid.
+          parts.push(serialize.close({ type: 'S', name: message.name }));
+          parts.push(serialize.parse({ name: message.name, text: message.sql, types: [] }));
+        }
+        parts.push(
+          serialize.bind({ statement: message.name, values: message.params }),
+          serialize.execute({}),
+          serialize.sync(),
+        );
+        prepared.delete(message.name);
+        await db._runExclusiveTransaction(() =>
+          db._runExclusiveQuery(() => db.execProtocol(concat(parts))),
+        );
+        prepared.add(message.name);
         return {};
       }
       case 'begin': {

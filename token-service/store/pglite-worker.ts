@@ -12,6 +12,7 @@ interface Reply {
 type Call =
   | { op: 'query'; sql: string; params?: unknown[] | undefined; tx?: number }
   | { op: 'exec'; sql: string; tx?: number }
+  | { op: 'run'; name: string; sql: string; params: string[] }
   | { op: 'begin' }
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'close' };
@@ -22,7 +23,7 @@ type Call =
  * HTTP work instead of between it. A statement's promise settles only once the worker has run it,
  * so a committed INSERT is in the database files before anyone is told so, as in one thread.
  */
-export async function openPgliteWorker(dir: string | null): Promise<Db> {
+export async function openPgliteWorker(dir: string | null): Promise<Db & PreparedStatements> {
   if (dir !== null) await mkdir(dir, { recursive: true });
   const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
     workerData: { dir },
@@ -96,6 +97,10 @@ export async function openPgliteWorker(dir: string | null): Promise<Db> {
       if (closed) throw closedError();
       await call({ op: 'exec', sql });
     },
+    runPrepared: async (name, sql, params) => {
+      if (closed) throw closedError();
+      await call({ op: 'run', name, sql, params });
+    },
     transaction: async (fn) => {
       if (closed) throw closedError();
       const { tx } = await call({ op: 'begin' });
@@ -119,6 +124,19 @@ export async function openPgliteWorker(dir: string | null): Promise<Db> {
       }
     },
   };
+}
+
+/** A database that can keep a statement prepared under a name and run it again by that name. */
+export interface PreparedStatements {
+  /**
+   * Runs `sql` (no result rows, outside any transaction), prepared the first time `name` is used
+   * and only bound and executed after that. Text parameters only.
+   */
+  runPrepared(name: string, sql: string, params: string[]): Promise<void>;
+}
+
+export function hasPreparedStatements(db: Db): db is Db & PreparedStatements {
+  return typeof (db as Partial<PreparedStatements>).runPrepared === 'function';
 }
 
 /** An error from the worker with PostgreSQL's `code`, as the store checks it (`23505`, …). */
