@@ -42,7 +42,11 @@ export interface LoadGenerator {
 /** wrk when `wrk` (or BENCH_WRK) runs, else autocannon; BENCH_LOADGEN=autocannon forces it. */
 export async function pickLoadGenerator(): Promise<LoadGenerator> {
   if (process.env.BENCH_LOADGEN === 'autocannon')
-    return { name: 'autocannon', note: 'autocannon (BENCH_LOADGEN=autocannon)', load: viaAutocannon };
+    return {
+      name: 'autocannon',
+      note: 'autocannon (BENCH_LOADGEN=autocannon)',
+      load: viaAutocannon,
+    };
   const wrk = process.env.BENCH_WRK ?? 'wrk';
   try {
     await run(wrk, ['--version']).catch((error: { stdout?: string }) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { TesseraError, isHeaderId, type ErrorCode } from '../../contracts/index.ts';
 import type { Logger } from '../log.ts';

@@ -87,7 +87,7 @@ export async function mintWidgetToken(
     const rate = await deps.limiter.consume(partnerId, limit);
     applyRateLimit(answer, rate, rateWhat(limit));
     requireJsonType(request.header('content-type'));
-    const body = parseJsonBody(await readBodyOrInvalid(request.body), TokenRequest);
+    const body = parseJsonBody(await readBodyOrInvalid(() => request.body()), TokenRequest);
     const minted = await mintToken(deps, auth, body, { requestId: request.requestId });
     metrics.tokensMinted.inc({ partner_id: partnerId, outcome: 'ok' });
     // One line per request: the issuance details ride on the access-log line.
