@@ -2,7 +2,7 @@
  * bench:tokens — minting and verification throughput, each as a ratio to the raw ECDSA ceiling
  * measured in the same run on the same machine.
  *
- *   mint over HTTP (keep-alive, autocannon) ÷ crypto.sign ES256 on the same payload
+ *   mint over HTTP (keep-alive, wrk or autocannon) ÷ crypto.sign ES256 on the same payload
  *   verify via verify/                      ÷ crypto.verify ES256 on the same token
  *
  * and side by side with a standard OAuth server under the same harness in the same run: panva's
@@ -15,15 +15,15 @@
  * BENCH_CPU_PROF=<dir> is a profiling run instead: our service under `--cpu-prof` (its profile
  * written there on exit) loaded on its two token routes only, so the profile is the mint path's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { cpus, tmpdir } from 'node:os';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { createVerifier } from '../verify/index.ts';
+import { pickLoadGenerator, type LoadResult, type LoadTarget } from './support/load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -94,6 +94,7 @@ async function startService(dataDir: string, env: Record<string, string> = {}): 
   let stopping: Promise<void> | null = null;
   return {
     url,
+    pid: child.pid,
     stop: () =>
       (stopping ??= exited
         ? log.close()
@@ -106,6 +107,7 @@ async function startService(dataDir: string, env: Record<string, string> = {}): 
 
 interface Service {
   url: string;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -139,15 +141,12 @@ async function mintOnce(service: Service, secret: string): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
-/** One token endpoint as autocannon loads it: the same settings for ours and the peer's. */
-interface Target {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
+/** One token endpoint as the load generator sees it: the same settings for ours and the peer's. */
+type Target = LoadTarget;
 
 const widgetTarget = (service: Service, secret: string): Target => ({
   url: `${service.url}/v1/tokens`,
+  method: 'POST',
   headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
   body: BODY,
 });
@@ -155,6 +154,7 @@ const widgetTarget = (service: Service, secret: string): Target => ({
 /** Client credentials, `client_secret_basic`: how both OAuth servers are asked. */
 const clientCredentialsTarget = (url: string, id: string, secret: string): Target => ({
   url,
+  method: 'POST',
   headers: {
     authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
     'content-type': 'application/x-www-form-urlencoded',
@@ -162,46 +162,69 @@ const clientCredentialsTarget = (url: string, id: string, secret: string): Targe
   body: new URLSearchParams({ grant_type: 'client_credentials', scope: PARTNER_SCOPE }).toString(),
 });
 
-interface Load {
-  perSecond: number;
-  p50: number;
-  p99: number;
-  total: number;
-  failures: number;
+type Load = LoadResult & {
+  /** CPU (all threads, user + system) the server process spent per answer, in µs. */
+  cpuUs: number | undefined;
+};
+
+const generator = await pickLoadGenerator();
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU seconds of a process, all its threads (Linux); undefined elsewhere. */
+async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Tokens over HTTP with keep-alive, after a warm-up. */
-async function load(target: Target): Promise<Load> {
-  const options = {
-    url: target.url,
-    method: 'POST' as const,
-    connections: CONNECTIONS,
-    headers: target.headers,
-    body: target.body,
-  };
-  await autocannon({ ...options, duration: Math.min(2, SECONDS) });
-  const run = await autocannon({ ...options, duration: SECONDS });
+/**
+ * Tokens over HTTP with keep-alive, after a warm-up; with the server's pid, also the CPU it spent
+ * per answer: on a machine shared with other work, throughput follows whatever else runs, while
+ * CPU per token says what the server itself costs.
+ */
+async function load(target: Target, pid?: number): Promise<Load> {
+  await generator.load(target, CONNECTIONS, Math.min(2, SECONDS));
+  const before = await cpuSeconds(pid);
+  const run = await generator.load(target, CONNECTIONS, SECONDS);
+  const after = await cpuSeconds(pid);
   return {
-    perSecond: run.requests.total / run.duration,
-    p50: run.latency.p50,
-    p99: run.latency.p99,
-    total: run.requests.total,
-    failures: run.non2xx + run.errors + run.timeouts,
+    ...run,
+    cpuUs:
+      before === undefined || after === undefined || run.total === 0
+        ? undefined
+        : ((after - before) * 1e6) / run.total,
   };
 }
 
 /** The cheapest route under the same harness: what HTTP alone costs. */
 async function httpCeiling(service: Service): Promise<number> {
-  const floor = await autocannon({
-    url: `${service.url}/healthz`,
-    connections: CONNECTIONS,
-    duration: Math.min(SECONDS, 5),
-  });
-  return floor.requests.total / floor.duration;
+  const floor = await generator.load(
+    { url: `${service.url}/healthz` },
+    CONNECTIONS,
+    Math.min(SECONDS, 5),
+  );
+  return floor.perSecond;
 }
 
 /** oidc-provider in its own process on loopback; see support/oidc-provider-peer.ts. */
-async function startPeer(): Promise<{ target: Target; stop(): Promise<void> }> {
+async function startPeer(): Promise<{
+  target: Target;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'bench/support/oidc-provider-peer.ts'],
@@ -220,6 +243,7 @@ async function startPeer(): Promise<{ target: Target; stop(): Promise<void> }> {
   child.removeAllListeners('exit');
   return {
     target: clientCredentialsTarget(`${ready.url}/token`, ready.client_id, ready.client_secret),
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -230,6 +254,9 @@ async function startPeer(): Promise<{ target: Target; stop(): Promise<void> }> {
 
 const latency = (run: Load) => `${run.p50} ms / ${run.p99} ms`;
 const failures = (run: Load) => `${run.failures} non-2xx or errors of ${run.total}`;
+const cpu = (run: Load) => (run.cpuUs === undefined ? 'n/a' : `${Math.round(run.cpuUs)} µs CPU`);
+const cpuRatio = (ours: Load, peer: Load) =>
+  ours.cpuUs && peer.cpuUs ? `${(peer.cpuUs / ours.cpuUs).toFixed(2)}×` : 'n/a';
 const ratio = (ours: Load, peer: Load) => `${(ours.perSecond / peer.perSecond).toFixed(2)}×`;
 
 /** A fresh PostgreSQL schema for the second run, or null when PostgreSQL does not answer. */
@@ -261,12 +288,16 @@ async function profileRun(): Promise<void> {
   const service = await startService(dataDir);
   try {
     const partner = await createBenchPartner(service);
-    const widget = await load(widgetTarget(service, partner.secret));
+    const widget = await load(widgetTarget(service, partner.secret), service.pid);
     const oauth = await load(
       clientCredentialsTarget(`${service.url}/oauth/token`, partner.id, partner.secret),
+      service.pid,
     );
-    console.log(`POST /v1/tokens   ${fmt(widget.perSecond)} /s  ${latency(widget)}`);
-    console.log(`POST /oauth/token ${fmt(oauth.perSecond)} /s  ${latency(oauth)}`);
+    console.log(
+      `POST /v1/tokens   ${fmt(widget.perSecond)} /s  ${latency(widget)}  ${cpu(widget)}`,
+    );
+    console.log(`POST /oauth/token ${fmt(oauth.perSecond)} /s  ${latency(oauth)}  ${cpu(oauth)}`);
+    console.log(`load generator: ${generator.note}`);
   } finally {
     await service.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -294,14 +325,15 @@ async function main() {
     rows.push(['raw crypto.sign ES256 (ceiling)', `${fmt(rawSign)} /s`, '']);
 
     // The three token endpoints, one after the other, each its own process, same settings.
-    const widget = await load(widgetTarget(service, secret));
+    const widget = await load(widgetTarget(service, secret), service.pid);
     const oauth = await load(
       clientCredentialsTarget(`${service.url}/oauth/token`, partner.id, partner.secret),
+      service.pid,
     );
     const peer = await startPeer();
     let oidc: Load;
     try {
-      oidc = await load(peer.target);
+      oidc = await load(peer.target, peer.pid);
     } finally {
       await peer.stop();
     }
@@ -340,6 +372,11 @@ async function main() {
         `${ratio(oauth, oidc)} its tokens/s (goal ≥ 3×)`,
       ],
       ['  p50 / p99', latency(oauth), `p99 goal ≤ 10 ms; ${failures(oauth)}`],
+      [
+        'server CPU per token: /v1/tokens, /oauth/token',
+        `${cpu(widget)}, ${cpu(oauth)}`,
+        `the peer ${cpu(oidc)}; its CPU ÷ ours ${cpuRatio(widget, oidc)}, ${cpuRatio(oauth, oidc)}`,
+      ],
     );
 
     // Raw verify ceiling on a real token, then the verifier (cached path and first sight).
@@ -400,7 +437,10 @@ async function main() {
         DATABASE_URL: schema.url,
       });
       try {
-        const pgResult = await load(widgetTarget(onPg, (await createBenchPartner(onPg)).secret));
+        const pgResult = await load(
+          widgetTarget(onPg, (await createBenchPartner(onPg)).secret),
+          onPg.pid,
+        );
         failed += pgResult.failures;
         rows.push(
           [
@@ -409,6 +449,7 @@ async function main() {
             `${pct(pgResult.perSecond / rawSign)} of ceiling (goal ≥ 50 %)`,
           ],
           ['  mint latency p50 / p99', latency(pgResult), failures(pgResult)],
+          ['  server CPU per token', cpu(pgResult), 'the database server not included'],
         );
       } finally {
         await onPg.stop();
@@ -424,6 +465,7 @@ async function main() {
   console.log(
     `\nbench:tokens  (node ${process.version}, ${cpus().length} cores, service in its own process, ${new Date().toISOString()})`,
   );
+  console.log(`load generator: ${generator.note}; the same for every server in this run`);
   for (const [what, figure, ratio] of rows)
     console.log(`${what.padEnd(50)} ${figure.padStart(18)}   ${ratio}`);
   if (failed > 0) process.exitCode = 1;

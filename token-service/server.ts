@@ -8,6 +8,7 @@ import { loadAdminToken } from '../service-kit/stack.ts';
 import { AuditWriter } from './audit.ts';
 import type { TokenServiceConfig } from './config.ts';
 import { createApp } from './http/app.ts';
+import { fastTokenRoutes } from './http/fast-routes.ts';
 import { createMetrics } from './metrics.ts';
 import { advertPath, openTokenServiceState, type TokenServiceState } from './state.ts';
 
@@ -21,11 +22,27 @@ export interface RunningTokenService {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /**
+   * Answer `POST /v1/tokens` and `POST /oauth/token` on plain `node:http` (http/fast-routes.ts)
+   * rather than through Hono; the same answers either way. Default true.
+   */
+  fastTokenRoutes?: boolean;
+  /**
+   * Run the embedded database in a worker thread (store/pglite-worker.ts), off the thread that
+   * answers HTTP. Default true; no effect on PostgreSQL.
+   */
+  embeddedInWorker?: boolean;
+}
+
 export async function startTokenService(
   config: TokenServiceConfig,
   log: Logger = createLogger(TOKEN_SERVICE_NAME, { level: config.logLevel }),
+  options: StartOptions = {},
 ): Promise<RunningTokenService> {
-  const state = await openTokenServiceState(config, log);
+  const state = await openTokenServiceState(config, log, {
+    embeddedInWorker: options.embeddedInWorker ?? true,
+  });
   const redis = config.redisUrl
     ? await connectRedis(config.redisUrl, log).catch(async (error: unknown) => {
         await state.close();
@@ -50,7 +67,14 @@ export async function startTokenService(
 
   let server: ServerType;
   try {
-    server = await listen(app.fetch, config.host, config.port);
+    server = await listen(
+      app.fetch,
+      config.host,
+      config.port,
+      undefined,
+      undefined,
+      options.fastTokenRoutes === false ? undefined : fastTokenRoutes(deps),
+    );
   } catch (error) {
     await state.close();
     redis?.disconnect();

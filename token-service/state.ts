@@ -27,6 +27,7 @@ export interface TokenServiceState {
 export async function openTokenServiceState(
   config: TokenServiceConfig,
   log: Logger,
+  options: { embeddedInWorker?: boolean } = {},
 ): Promise<TokenServiceState> {
   const dir = stateDir(config.dataDir);
   await mkdir(dir, { recursive: true });
@@ -38,6 +39,7 @@ export async function openTokenServiceState(
     store = await openTokenStore({
       databaseUrl: config.databaseUrl,
       dataDir: join(dir, 'db'),
+      embeddedInWorker: options.embeddedInWorker ?? false,
     });
     const kek = await Kek.load({ env: config.kek, stateDir: dir, log });
     const keys = new KeyRing(store, kek, {

@@ -84,7 +84,8 @@ function mapError(err: unknown): unknown {
   return mapped;
 }
 
-async function mapped<T>(op: () => Promise<T>): Promise<T> {
+/** Runs a database call, a lost or closed database as `service_unavailable`. */
+export async function mapped<T>(op: () => Promise<T>): Promise<T> {
   try {
     return await op();
   } catch (err) {
@@ -92,12 +93,12 @@ async function mapped<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
-function closedError(): TesseraError {
+export function closedError(): TesseraError {
   return new TesseraError('service_unavailable', 'database unavailable: the connection is closed');
 }
 
 // Savepoint names only need to be unique within one transaction.
-async function withSavepoint<T>(tx: Db, depth: number, fn: () => Promise<T>): Promise<T> {
+export async function withSavepoint<T>(tx: Db, depth: number, fn: () => Promise<T>): Promise<T> {
   const name = `sp_${depth}`;
   await tx.query(`SAVEPOINT ${name}`);
   try {

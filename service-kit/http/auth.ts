@@ -3,7 +3,11 @@ import type { Context } from 'hono';
 
 /** Bearer credential from `Authorization`, or undefined. */
 export function bearer(c: Context): string | undefined {
-  const header = c.req.header('authorization');
+  return bearerFrom(c.req.header('authorization'));
+}
+
+/** Bearer credential from an `Authorization` header's value, or undefined. */
+export function bearerFrom(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   return match?.[1];
 }

@@ -14,18 +14,36 @@ export async function readJson<S extends z.ZodMiniType>(
   c: Context,
   schema: S,
 ): Promise<z.infer<S>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+  requireJsonType(c.req.header('content-type'));
+  return parseJsonBody(await readBodyOrInvalid(() => readBody(c)), schema);
+}
+
+/** A body that cannot be read whole (the client went away mid-way) is `invalid_json` too. */
+export async function readBodyOrInvalid(read: () => Promise<Uint8Array>): Promise<Uint8Array> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof TesseraError) throw error;
+    throw new TesseraError('invalid_json', 'The body is not valid UTF-8 JSON.');
+  }
+}
+
+/** Refuses a body that is not declared as JSON, before any of it is read. */
+export function requireJsonType(type: string | undefined): void {
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type ?? '')) {
     throw new TesseraError(
       'unsupported_media_type',
       'Send the body as JSON with `Content-Type: application/json`.',
     );
   }
+}
+
+/** The body's bytes as JSON validated against a contracts schema: readJson without the reading. */
+export function parseJsonBody<S extends z.ZodMiniType>(bytes: Uint8Array, schema: S): z.infer<S> {
   let body: unknown;
   try {
-    body = JSON.parse(utf8.decode(await readBody(c)));
-  } catch (error) {
-    if (error instanceof TesseraError) throw error;
+    body = JSON.parse(utf8.decode(bytes));
+  } catch {
     throw new TesseraError('invalid_json', 'The body is not valid UTF-8 JSON.');
   }
   const bad = refusedField(body);
@@ -129,7 +147,7 @@ const UNSTORABLE = {
   message: 'contains U+0000 or an unpaired surrogate, or starts with U+FEFF',
 };
 
-function tooLarge() {
+export function tooLarge(): TesseraError {
   return new TesseraError('body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, {
     max_bytes: MAX_BODY_BYTES,
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { TesseraError, isHeaderId, type ErrorCode } from '../../contracts/index.ts';
 import type { Logger } from '../log.ts';
@@ -95,7 +95,11 @@ export function instrument<E extends { Variables: CommonVariables }>(
 }
 
 /** `RateLimit-*` headers for a decision, and the refusal when it is one. */
-export function applyRateLimit(c: Context, rate: RateDecision, what: string): void {
+export function applyRateLimit(
+  c: { header(name: string, value: string): void },
+  rate: RateDecision,
+  what: string,
+): void {
   c.header('RateLimit-Limit', String(rate.limit));
   c.header('RateLimit-Remaining', String(rate.remaining));
   c.header('RateLimit-Reset', String(rate.resetSec));

@@ -10,7 +10,11 @@ import type {
   TokenResponse,
 } from '../../contracts/index.ts';
 import { tokenServiceConfig, type TokenServiceConfig } from '../../token-service/config.ts';
-import { startTokenService, type RunningTokenService } from '../../token-service/server.ts';
+import {
+  startTokenService,
+  type RunningTokenService,
+  type StartOptions,
+} from '../../token-service/server.ts';
 
 export { TEST_DATABASE_URL, tempPgSchema } from '../support/postgres.ts';
 export { TEST_REDIS_URL } from '../support/redis.ts';
@@ -48,6 +52,7 @@ export interface TestService extends RunningTokenService {
 export async function startTestService(
   env: Record<string, string | undefined> = {},
   dataDir?: string,
+  options: StartOptions = {},
 ): Promise<TestService> {
   const dir = dataDir ?? (await tempDir());
   const config = tokenServiceConfig(
@@ -75,7 +80,7 @@ export async function startTestService(
     },
     sink,
   );
-  const service = await startTokenService(config, log);
+  const service = await startTokenService(config, log, options);
 
   async function admin<T>(method: string, path: string, body?: unknown) {
     const response = await fetch(`${service.url}/admin/v1${path}`, {

@@ -1,5 +1,6 @@
 import { openDb, type Db, type DbConfig } from '../../service-kit/db/db.ts';
 import { migrateTokenStore } from './migrations.ts';
+import { openPgliteWorker } from './pglite-worker.ts';
 import * as issuances from './sql/issuances.ts';
 import * as partners from './sql/partners.ts';
 import * as signingKeys from './sql/signing-keys.ts';
@@ -137,9 +138,17 @@ export class SqlTokenStore implements TokenStore {
   }
 }
 
-/** Opens the database (PostgreSQL when `databaseUrl` is set, else PGlite), migrates it, and wraps it. */
-export async function openTokenStore(config: DbConfig): Promise<TokenStore> {
-  const db = await openDb(config);
+/**
+ * Opens the database (PostgreSQL when `databaseUrl` is set, else PGlite), migrates it, and wraps
+ * it. `embeddedInWorker`: PGlite runs in a worker thread (pglite-worker.ts), for the server.
+ */
+export async function openTokenStore(
+  config: DbConfig & { embeddedInWorker?: boolean },
+): Promise<TokenStore> {
+  const db =
+    config.embeddedInWorker && !config.databaseUrl
+      ? await openPgliteWorker(config.dataDir ?? null)
+      : await openDb(config);
   const store = new SqlTokenStore(db);
   try {
     await store.migrate();

@@ -1,10 +1,14 @@
 import type { Db } from '../../../service-kit/db/db.ts';
+import { hasPreparedStatements } from '../pglite-worker.ts';
 import type { IssuanceRecord } from '../types.ts';
 
 const ISSUANCE_COLUMNS =
   'jti, partner_id, key_id, subject, scopes, origin, kid, issued_at, expires_at, request_id, correlation_id, dpop_jkt';
 
 const DEFAULT_ISSUANCE_LIMIT = 100;
+
+const RECORD_SQL = `INSERT INTO issuances (${ISSUANCE_COLUMNS})
+  SELECT ${ISSUANCE_COLUMNS} FROM jsonb_populate_recordset(NULL::issuances, $1::jsonb)`;
 
 function toIssuance(r: IssuanceRecord): IssuanceRecord {
   return {
@@ -27,11 +31,12 @@ export async function recordIssuances(db: Db, records: IssuanceRecord[]): Promis
   if (records.length === 0) return;
   // One statement, one parameter: the batch as JSON. On the embedded database this is about
   // twice as fast per row as a multi-row VALUES list, and it has no 65 535-parameter ceiling.
-  await db.query(
-    `INSERT INTO issuances (${ISSUANCE_COLUMNS})
-     SELECT ${ISSUANCE_COLUMNS} FROM jsonb_populate_recordset(NULL::issuances, $1::jsonb)`,
-    [JSON.stringify(records)],
-  );
+  // Prepared once where the database can (the embedded one in its worker): that saves about
+  // 250 µs of CPU a statement, more than the rows of a small batch cost.
+  const params = [JSON.stringify(records)];
+  if (hasPreparedStatements(db))
+    await db.runPrepared('tessera_record_issuances', RECORD_SQL, params);
+  else await db.query(RECORD_SQL, params);
 }
 
 export async function listIssuances(
