@@ -11,6 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Request } from 'playwright-core';
 import { SCOPES, type Quote } from '../../contracts/index.ts';
@@ -41,22 +42,42 @@ interface Example {
   /** What builds and runs it, for the test's name. */
   toolchain: string;
   steps: Step[];
-  /** How the partner starts it (its package.json's `start`), in its directory. */
-  start: string[];
+  /** How the partner starts it (its package.json's `start`), in its directory, on a port. */
+  start: (workspace: Workspace, port: number) => string[];
+  /** The page's scripts, as a URL pattern: held back to look at the server's markup first. */
+  scripts: string;
 }
+
+const NODE_SERVER = () => ['dist/server.js'];
 
 const EXAMPLES: Example[] = [
   {
     name: 'ssr-hono',
     toolchain: 'tsc and Vite, run by node on @hono/node-server',
     steps: [TSC, TSC_CLIENT, VITE],
-    start: ['dist/server.js'],
+    start: NODE_SERVER,
+    scripts: '**/assets/client.js',
   },
   {
     name: 'ssr-express',
     toolchain: 'tsc and Vite, run by node on Express (the widget streamed)',
     steps: [TSC, TSC_CLIENT, VITE],
-    start: ['dist/server.js'],
+    start: NODE_SERVER,
+    scripts: '**/assets/client.js',
+  },
+  {
+    name: 'ssr-next',
+    toolchain: 'Next.js (App Router, webpack), run by next start',
+    steps: [['next', 'dist/bin/next', 'build', '--webpack']],
+    start: (workspace, port) => [
+      join(workspace.dir, 'node_modules', 'next', 'dist', 'bin', 'next'),
+      'start',
+      '--port',
+      String(port),
+      '--hostname',
+      '127.0.0.1',
+    ],
+    scripts: '**/_next/static/**',
   },
 ];
 
@@ -88,6 +109,8 @@ describe('the server-rendering examples, started as a partner runs them', { skip
   let browser: Browser;
 
   before(async () => {
+    // Next.js would otherwise try to report its builds.
+    process.env.NEXT_TELEMETRY_DISABLED = '1';
     workspace = await createWorkspace(log);
     await addSdk(workspace, log);
     stack = await startTestStack({ TESSERA_LOG_LEVEL: 'silent' });
@@ -133,7 +156,7 @@ describe('the server-rendering examples, started as a partner runs them', { skip
           apiUrl: stack.api.url,
         });
         quote = await tessera.quotes.get(seed.quotes.open);
-        shop = await startShop(process.execPath, example.start, dir, {
+        shop = await startShop(process.execPath, example.start(workspace, port), dir, {
           port,
           tokenServiceUrl: stack.tokenService.url,
           apiUrl: stack.api.url,
@@ -168,7 +191,7 @@ describe('the server-rendering examples, started as a partner runs them', { skip
         assert.ok(text.includes(total), `the total ${total} in: ${text}`);
       });
 
-      it("answers 404 with a page, not an error, for another customer's quote and for an unknown id", async () => {
+      it("answers 404 with a page saying there is no such quote, for another customer's quote and for an unknown id", async () => {
         // Another customer of the same shop, with a quote the partner API shows the shop.
         const other = `another-customer-${example.name}`;
         await tessera.accounts.upsert(other, {
@@ -190,9 +213,12 @@ describe('the server-rendering examples, started as a partner runs them', { skip
           valid_until: new Date(Date.now() + 14 * 86_400_000).toISOString(),
         });
         for (const id of [theirs.id, `${quote.id}0`, 'x']) {
-          const response = await fetch(`${shop.origin}/quotes/${id}`);
-          assert.equal(response.status, 404, `${id}: ${shop.output()}`);
-          assert.match(readable(await response.text()), /There is no such quote/);
+          const page = await browser.newPage();
+          const response = await page.goto(`${shop.origin}/quotes/${id}`);
+          assert.equal(response?.status(), 404, `${id}: ${shop.output()}`);
+          await page.getByText('There is no such quote.').waitFor(PATIENCE);
+          assert.equal(await page.locator('tessera-quote').count(), 0, 'no widget');
+          await page.close();
         }
       });
 
@@ -210,7 +236,7 @@ describe('the server-rendering examples, started as a partner runs them', { skip
         // element found then can be checked to be the one that goes on to work.
         let release = () => {};
         const held = new Promise<void>((resolve) => (release = resolve));
-        await page.route('**/assets/client.js', async (route) => {
+        await page.route(example.scripts, async (route) => {
           await held;
           await route.continue();
         });
