@@ -226,7 +226,16 @@ describe('the packages, packed and installed in a project of their own', () => {
       'the verifier ships none of the contracts: it imports @tessera/contracts',
     );
     const widgets = packed.get('@tessera/widgets')?.files.map((file) => file.path) ?? [];
-    for (const file of ['tessera', 'quote', 'onboarding', 'account', 'headless', 'tessera.iife']) {
+    for (const file of [
+      'tessera',
+      'quote',
+      'onboarding',
+      'account',
+      'headless',
+      'hydrate',
+      'ssr',
+      'tessera.iife',
+    ]) {
       assert.ok(widgets.includes(`dist/${file}.js`), `@tessera/widgets has dist/${file}.js`);
     }
     const sdk = packed.get('@tessera/node')?.files.map((file) => file.path) ?? [];
@@ -251,13 +260,20 @@ describe('the packages, packed and installed in a project of their own', () => {
         if (!/\.(js|d\.ts)$/.test(file)) continue;
         const declared = file.endsWith('.d.ts') ? forTypes : dependencies;
         const code = await readFile(join(dir, 'dist', file), 'utf8');
+        // The widgets' server renderer (`ssr.js`, `types/ssr/`) is Node code; the rest is not.
+        const serverRenderer = name === '@tessera/widgets' && /^(ssr\.js|types\/ssr\/)/.test(file);
         for (const specifier of specifiersOf(code)) {
           if (specifier.startsWith('node:')) {
-            assert.ok(builtins.has(specifier), `${name}/dist/${file}: ${specifier}`);
+            const allowed =
+              builtins.has(specifier) || (serverRenderer && specifier === 'node:stream');
+            assert.ok(allowed, `${name}/dist/${file}: ${specifier}`);
             continue;
           }
           const bare = packageOf(specifier);
           if (!bare) continue;
+          if (name === '@tessera/widgets' && !serverRenderer) {
+            assert.notEqual(bare, '@lit-labs/ssr', `${name}/dist/${file}: the server renderer`);
+          }
           used.set(bare, `dist/${file}`);
           assert.ok(declared.has(bare), `${name}/dist/${file} imports ${bare}, undeclared`);
         }
@@ -412,6 +428,38 @@ console.log(JSON.stringify({ real, faked, accounts: fake.accounts.length, webhoo
       faked: expected,
       accounts: 1,
       webhook: 'quote.accepted',
+    });
+  });
+
+  it('a plain node script renders a quote with @tessera/widgets/ssr, read with a widget token', async () => {
+    await writeFile(
+      join(app, 'ssr.mjs'),
+      `import { renderQuote } from '@tessera/widgets/ssr';
+
+const { API, TOKEN, QUOTE } = process.env;
+const markup = await renderQuote({ quoteId: QUOTE, token: TOKEN, apiBase: API, locale: 'de' });
+const html = await markup.text();
+console.log(JSON.stringify({
+  element: html.includes('<tessera-quote'),
+  shadowRoot: html.includes('shadowrootmode="open"'),
+  german: html.includes('Angebot'),
+  data: html.includes('data-tessera-server-data'),
+}));
+`,
+    );
+    log('running ssr.mjs with plain node');
+    const result = await run(process.execPath, ['ssr.mjs'], app, {
+      ...cleanEnv(),
+      API: stack.api.url,
+      TOKEN: await stack.token(['quote:read', 'quote:accept']),
+      QUOTE: stack.seed.quotes.open,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      element: true,
+      shadowRoot: true,
+      german: true,
+      data: true,
     });
   });
 

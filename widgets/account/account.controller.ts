@@ -63,7 +63,23 @@ export interface AccountControllerOptions {
   accountId: string;
   api: ApiClient;
   onEvent?: (event: AccountEvent) => void;
+  /** An account already at hand (a server render's): the first `load()` takes it instead of fetching. */
+  initial?: InitialAccount | undefined;
 }
+
+export interface InitialAccount {
+  account: Account;
+  /** Its `ETag`, sent as `If-Match` with a save. */
+  etag?: string | undefined;
+  /** The core API's countries, when read with it. */
+  countries?: readonly Country[] | undefined;
+  /** The token's scopes, when known: without `account:write` the account is shown read-only. */
+  scopes?: readonly string[] | undefined;
+}
+
+/** Whether a token with these scopes is shown the account read-only (unknown scopes: not). */
+const readOnlyFor = (scopes: readonly string[] | undefined) =>
+  scopes ? !scopes.includes('account:write') : false;
 
 /** One save: retried under the same key, so the core API applies it once. */
 interface SaveAction {
@@ -94,9 +110,20 @@ export class AccountController extends HeadlessController<AccountState, AccountE
   /** The last save sent and not yet answered with success: the same draft reuses its key. */
   #pending: SaveAction | undefined;
 
-  constructor({ accountId, api, onEvent }: AccountControllerOptions) {
-    super(api, { status: 'loading' }, onEvent);
+  #initial: InitialAccount | undefined;
+
+  constructor({ accountId, api, onEvent, initial }: AccountControllerOptions) {
+    super(
+      api,
+      initial
+        ? { status: 'viewing', account: initial.account, readOnly: readOnlyFor(initial.scopes) }
+        : { status: 'loading' },
+      onEvent,
+    );
     this.accountId = accountId;
+    this.#initial = initial;
+    this.#readOnly = readOnlyFor(initial?.scopes);
+    this.#countries = initial?.countries;
   }
 
   /** The core API's countries with their regions, once loaded; `undefined` if they could not be. */
@@ -106,6 +133,22 @@ export class AccountController extends HeadlessController<AccountState, AccountE
 
   /** Loads (or reloads) the account; ignored while a draft exists, which `cancel()` drops first. */
   async load(): Promise<AccountState> {
+    const initial = this.#initial;
+    if (initial) {
+      // The first call with an initial account only announces it.
+      this.#initial = undefined;
+      this.#etag = initial.etag;
+      this.emit({
+        type: 'ready',
+        detail: {
+          widget: 'account',
+          status: 'viewing',
+          account: initial.account,
+          readOnly: this.#readOnly,
+        },
+      });
+      return this.getState();
+    }
     const status = this.getState().status;
     if (status === 'editing' || status === 'saving' || status === 'conflict') {
       return this.getState();

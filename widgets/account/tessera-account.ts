@@ -1,13 +1,14 @@
 import type { ApiClient } from '../core/api-client.ts';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { Account } from '../../contracts/v1/account.ts';
-import type { Country } from '../../contracts/v1/reference.ts';
+import { Account as AccountSchema, type Account } from '../../contracts/v1/account.ts';
+import { CountryList, type Country } from '../../contracts/v1/reference.ts';
 import { TesseraElement } from '../core/element.ts';
+import { attributeScopes, serverResource } from '../core/server-data.ts';
 import { formField, type ControlAria } from '../core/field.ts';
 import type { WidgetError } from '../core/errors.ts';
 import { themeStyles } from '../core/theme.ts';
-import { AccountController, type AccountState } from './account.controller.ts';
+import { AccountController, type AccountState, type InitialAccount } from './account.controller.ts';
 import type {
   AccountDraft,
   AccountField,
@@ -198,7 +199,21 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
       accountId: this.accountId ?? '',
       api,
       onEvent: (event) => this.emit(event),
+      initial: this.#initialAccount(),
     });
+  }
+
+  #initialAccount(): InitialAccount | undefined {
+    const data = this.takeServerData();
+    const found = serverResource(data, 'account', AccountSchema, (a) => a.id === this.accountId);
+    return (
+      found && {
+        account: found.value,
+        etag: found.etag,
+        countries: serverResource(data, 'countries', CountryList)?.value.data,
+        scopes: attributeScopes(this.token),
+      }
+    );
   }
 
   protected override runController(controller: AccountController): Promise<unknown> {
@@ -305,11 +320,12 @@ export class TesseraAccount extends TesseraElement<MessageId, AccountState, Acco
         ${
           state.readOnly
             ? html`<p class="note">${this.t('account.readOnly')}</p>`
-            : html`<div part="actions">
-                <button id="edit" type="button" part="primary-button" @click=${this.#onEdit}>
-                  ${this.t('account.edit')}
-                </button>
-              </div>`
+            : html`${this.scriptNotice()}
+                <div part="actions">
+                  <button id="edit" type="button" part="primary-button" @click=${this.#onEdit}>
+                    ${this.t('account.edit')}
+                  </button>
+                </div>`
         }`;
       case 'editing':
       case 'saving':

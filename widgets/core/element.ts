@@ -227,6 +227,18 @@ export abstract class TesseraElement<
   }
 
   /**
+   * A server-rendered element on a page without `@tessera/widgets/hydrate` (the classic script,
+   * `tessera.js`) renders afresh in its shadow root rather than beside the server's content. The
+   * support defines `observedAttributes` on LitElement itself when it is there.
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    if (this.#serverRendered && !Object.hasOwn(LitElement, 'observedAttributes')) {
+      this.shadowRoot?.replaceChildren();
+    }
+    return super.createRenderRoot();
+  }
+
+  /**
    * A server-rendered element hydrates only once its language's strings are here: hydration
    * takes the server's text as its first render, and English meanwhile would replace it.
    */
@@ -280,6 +292,9 @@ export abstract class TesseraElement<
         const sheet = style instanceof CSSStyleSheet ? style : style.styleSheet;
         return sheet ? [sheet] : [];
       });
+      // A server render's <style>, hydrated: the same rules are adopted now, and `unstyled`
+      // must be able to drop them.
+      for (const style of this.shadowRoot.querySelectorAll(':scope > style')) style.remove();
     }
   }
 

@@ -60,9 +60,10 @@ export const accessibleStyles = css`
       display: block;
     }
 
+    /* Over the widgets' own display rules, which come later. */
     form,
     [part~='actions'] {
-      display: none;
+      display: none !important;
     }
   }
 `;

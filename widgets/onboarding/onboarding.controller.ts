@@ -92,6 +92,41 @@ export interface OnboardingControllerOptions {
    */
   applicationId?: string | undefined;
   onEvent?: (event: OnboardingEvent) => void;
+  /**
+   * An application already started or resumed (a server render's), with the reference data:
+   * the first `start()` takes it instead of asking the core API.
+   */
+  initial?: InitialOnboarding | undefined;
+}
+
+export interface InitialOnboarding extends Reference {
+  application: OnboardingApplication;
+  /** Its `ETag`, sent as `If-Match` with the next save. */
+  etag?: string | undefined;
+  /** The token's scopes, when known: without `onboarding:write` the application is read-only. */
+  scopes?: readonly string[] | undefined;
+}
+
+/** The state an application opens in, the same wherever it is computed (server or browser). */
+function openedState(
+  application: OnboardingApplication,
+  reference: Reference,
+  write: boolean,
+): Exclude<OnboardingState, { status: 'loading' }> {
+  const form: OnboardingForm = {
+    countries: reference.countries,
+    currencies: reference.currencies,
+    application,
+    step: application.status === 'submitted' ? 'review' : application.current_step,
+    values: withDefaults(valuesFromDraft(application.values), reference),
+    fieldErrors: {},
+    summary: false,
+  };
+  return application.status === 'submitted'
+    ? { status: 'submitted', form }
+    : write
+      ? { status: 'editing', form }
+      : { status: 'forbidden', error: readOnly(true), form };
 }
 
 type Move = { kind: 'move'; to: OnboardingStep; complete: boolean; report: boolean };
@@ -129,6 +164,10 @@ function readOnly(application: boolean): WidgetError {
 
 const count = (errors: FieldErrors) => Object.keys(errors).length;
 
+/** Only shapes the view; the API decides. A token that does not say is given the benefit. */
+const canWrite = (scopes: readonly string[] | undefined) =>
+  !scopes || scopes.includes('onboarding:write');
+
 /**
  * Onboarding without a DOM: starts or resumes the customer's application, walks the steps
  * company → contact → billing → review, saves each step as a server-side draft (`If-Match`, so
@@ -147,13 +186,41 @@ export class OnboardingController extends HeadlessController<OnboardingState, On
   /** One Idempotency-Key per distinct request until it succeeds, so a retry is done once. */
   readonly #keys = new Map<string, string>();
 
-  constructor({ api, applicationId, onEvent }: OnboardingControllerOptions) {
-    super(api, { status: 'loading' }, onEvent);
+  #initial: InitialOnboarding | undefined;
+
+  constructor({ api, applicationId, onEvent, initial }: OnboardingControllerOptions) {
+    super(
+      api,
+      initial
+        ? openedState(initial.application, initial, canWrite(initial.scopes))
+        : { status: 'loading' },
+      onEvent,
+    );
     this.#applicationId = applicationId || undefined;
+    this.#initial = initial;
   }
 
-  /** Starts the token's application or resumes it, at the step and with the values it was left with. */
+  /**
+   * Starts the token's application or resumes it, at the step and with the values it was left
+   * with. The first call with an initial application only announces it.
+   */
   async start(): Promise<OnboardingState> {
+    const initial = this.#initial;
+    if (initial) {
+      this.#initial = undefined;
+      this.#accepted(initial.application, initial.etag);
+      const state = this.getState();
+      this.emit({
+        type: 'ready',
+        detail: {
+          widget: 'onboarding',
+          status: state.status,
+          step: state.form?.step,
+          application: initial.application,
+        },
+      });
+      return state;
+    }
     const status = this.getState().status;
     if (status === 'saving' || status === 'submitting') return this.getState();
     const run = this.begin();
@@ -170,7 +237,7 @@ export class OnboardingController extends HeadlessController<OnboardingState, On
       const scopes = await this.api.scopes();
       if (!this.isCurrent(run)) return this.getState();
       // Only shapes the view; the API decides. A token that does not say is given the benefit.
-      const write = !scopes || scopes.includes('onboarding:write');
+      const write = canWrite(scopes);
       if (!write && !(id && scopes?.includes('onboarding:read'))) {
         this.set({ status: 'forbidden', error: readOnly(false) });
         this.emit({
@@ -197,24 +264,11 @@ export class OnboardingController extends HeadlessController<OnboardingState, On
       const application = started.data;
       this.#accepted(application, started.etag);
       this.#lastFailed = undefined;
-      const form: OnboardingForm = {
-        ...reference,
-        application,
-        step: application.status === 'submitted' ? 'review' : application.current_step,
-        values: withDefaults(valuesFromDraft(application.values), reference),
-        fieldErrors: {},
-        summary: false,
-      };
-      const state: OnboardingState =
-        application.status === 'submitted'
-          ? { status: 'submitted', form }
-          : write
-            ? { status: 'editing', form }
-            : { status: 'forbidden', error: readOnly(true), form };
+      const state = openedState(application, reference, write);
       this.set(state);
       this.emit({
         type: 'ready',
-        detail: { widget: 'onboarding', status: state.status, step: form.step, application },
+        detail: { widget: 'onboarding', status: state.status, step: state.form?.step, application },
       });
     } catch (caught) {
       if (this.isCurrent(run)) this.#fail({ kind: 'start' }, caught);

@@ -1,13 +1,16 @@
 import type { ApiClient } from '../core/api-client.ts';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { OnboardingStep } from '../../contracts/v1/onboarding.ts';
+import { OnboardingApplication, type OnboardingStep } from '../../contracts/v1/onboarding.ts';
+import { CountryList, CurrencyList } from '../../contracts/v1/reference.ts';
 import { TesseraElement } from '../core/element.ts';
+import { attributeScopes, serverResource } from '../core/server-data.ts';
 import { formField } from '../core/field.ts';
 import type { WidgetError } from '../core/errors.ts';
 import { themeStyles } from '../core/theme.ts';
 import {
   OnboardingController,
+  type InitialOnboarding,
   type ConflictField,
   type OnboardingForm,
   type OnboardingState,
@@ -169,7 +172,28 @@ export class TesseraOnboarding extends TesseraElement<
       api,
       applicationId: this.applicationId,
       onEvent: (event) => this.emit(event),
+      initial: this.#initialApplication(),
     });
+  }
+
+  #initialApplication(): InitialOnboarding | undefined {
+    const data = this.takeServerData();
+    const found = serverResource(
+      data,
+      'application',
+      OnboardingApplication,
+      (application) => !this.applicationId || application.id === this.applicationId,
+    );
+    const countries = serverResource(data, 'countries', CountryList)?.value.data;
+    const currencies = serverResource(data, 'currencies', CurrencyList)?.value.data;
+    if (!found || !countries || !currencies) return undefined;
+    return {
+      application: found.value,
+      etag: found.etag,
+      countries,
+      currencies,
+      scopes: attributeScopes(this.token),
+    };
   }
 
   protected override runController(controller: OnboardingController): Promise<unknown> {
@@ -317,7 +341,7 @@ export class TesseraOnboarding extends TesseraElement<
     return html`
       ${this.#renderProgress(form)} ${this.#renderHeading(form)}
       ${error ? this.#renderError(error, true) : nothing}
-      ${form.summary ? this.#renderSummary(form) : nothing}
+      ${form.summary ? this.#renderSummary(form) : nothing} ${this.scriptNotice()}
       <form novalidate @submit=${this.#onSubmit}>
         ${review ? this.#renderReview(form, true) : this.#renderFields(form)}
         <div part="actions">

@@ -5,7 +5,14 @@
  * only what their own routes answer, in that shape.
  */
 import { Account } from '../../contracts/v1/account.ts';
+import { OnboardingApplication } from '../../contracts/v1/onboarding.ts';
 import { Quote } from '../../contracts/v1/quote.ts';
+import {
+  CountryList,
+  CurrencyList,
+  type Country,
+  type Currency,
+} from '../../contracts/v1/reference.ts';
 import { createApiClient, type ApiClient } from '../core/api-client.ts';
 import { WidgetError } from '../core/errors.ts';
 import { createSessionId } from '../core/session.ts';
@@ -26,6 +33,12 @@ export interface SourceOptions {
 export interface Read<T> {
   value: T;
   etag: string;
+}
+
+/** The reference data as its routes answer it. */
+export interface Reference {
+  countries: { data: Country[] };
+  currencies: { data: Currency[] };
 }
 
 /** The core API's `ETag` for a version: what its widget routes answer and `If-Match` takes. */
@@ -99,4 +112,47 @@ export function accountFromPartner(input: unknown, token: string): Read<Account>
     throw new WidgetError('not_found', `No account ${account.id} for this token's customer.`);
   }
   return { value: account, etag: etagOf(account.version) };
+}
+
+/** `GET /v1/accounts/:id` with the widget token, as the widget would. */
+export async function fetchAccount(
+  options: SourceOptions,
+  accountId: string,
+): Promise<Read<Account>> {
+  const { api, origin } = widgetApi(options);
+  const { data, etag } = await api.get(`v1/accounts/${encodeURIComponent(accountId)}`, Account, {
+    headers: { origin },
+  });
+  return { value: data, etag: etag ?? etagOf(data.version) };
+}
+
+/** The core API's reference data, which the account and onboarding forms name countries from. */
+export async function fetchReference(options: SourceOptions): Promise<Reference> {
+  const { api, origin } = widgetApi(options);
+  const [countries, currencies] = await Promise.all([
+    api.get('v1/reference/countries', CountryList, { headers: { origin } }),
+    api.get('v1/reference/currencies', CurrencyList, { headers: { origin } }),
+  ]);
+  return { countries: countries.data, currencies: currencies.data };
+}
+
+/**
+ * The customer's onboarding application as the widget opens it: the given one
+ * (`GET /v1/onboarding/:id`), else the token's open one, started or resumed
+ * (`POST /v1/onboarding`, which the partner API has no counterpart of).
+ */
+export async function openOnboarding(
+  options: SourceOptions,
+  applicationId: string | undefined,
+): Promise<Read<OnboardingApplication>> {
+  const { api, origin } = widgetApi(options);
+  const { data, etag } = applicationId
+    ? await api.get(`v1/onboarding/${encodeURIComponent(applicationId)}`, OnboardingApplication, {
+        headers: { origin },
+      })
+    : await api.post('v1/onboarding', undefined, OnboardingApplication, {
+        idempotencyKey: crypto.randomUUID(),
+        headers: { origin },
+      });
+  return { value: data, etag: etag ?? etagOf(data.version) };
 }

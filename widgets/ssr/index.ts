@@ -8,12 +8,27 @@ import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import '../quote/define.ts';
+import '../onboarding/define.ts';
+import '../account/define.ts';
+import { messages as accountMessages } from '../account/account.messages.ts';
 import type { Appearance } from '../core/configure.ts';
+import { messages as onboardingMessages } from '../onboarding/onboarding.messages.ts';
 import { messages as quoteMessages } from '../quote/quote.messages.ts';
-import { fetchQuote, quoteFromPartner, type SourceOptions } from './data.ts';
+import { jwtClaims } from './claims.ts';
+import {
+  accountFromPartner,
+  fetchAccount,
+  fetchQuote,
+  fetchReference,
+  openOnboarding,
+  quoteFromPartner,
+  type SourceOptions,
+} from './data.ts';
 import { dataBlock, markup, type WidgetMarkup } from './markup.ts';
 
 export type { WidgetMarkup } from './markup.ts';
+export type { SourceOptions } from './data.ts';
+export { WidgetError } from '../core/errors.ts';
 
 export interface RenderOptions extends SourceOptions {
   /**
@@ -69,6 +84,82 @@ export async function renderQuote(options: QuoteRenderOptions): Promise<WidgetMa
       token=${a.token}
       .serverData=${data}
       >${unsafeHTML(dataBlock(data))}</tessera-quote
+    >`,
+  );
+}
+
+export interface AccountRenderOptions extends RenderOptions {
+  /**
+   * The account as the partner API answered it (`tessera.accounts.get(externalId)` of
+   * `@tessera/node`); or leave it out, and the renderer reads the token's customer's account from
+   * `GET /v1/accounts/:id` (`apiBase` needed).
+   */
+  account?: unknown;
+  /** By default the token's customer (`sub`). */
+  accountId?: string | undefined;
+}
+
+/**
+ * `<tessera-account>` with the account in it, and the countries to name its address's country
+ * by when `apiBase` is given (as the widget would show them once loaded).
+ */
+export async function renderAccount(options: AccountRenderOptions): Promise<WidgetMarkup> {
+  const accountId = options.accountId ?? jwtClaims(options.token).sub ?? '';
+  const [read, reference] = await Promise.all([
+    options.account !== undefined
+      ? accountFromPartner(options.account, options.token)
+      : fetchAccount(options, accountId),
+    options.apiBase ? fetchReference(options) : undefined,
+  ]);
+  const data = {
+    account: read.value,
+    etag: read.etag,
+    ...(reference ? { countries: reference.countries } : {}),
+  };
+  const a = common(options);
+  await accountMessages.load(a.locale);
+  return markup(
+    html`<tessera-account
+      account-id=${read.value.id}
+      locale=${a.locale}
+      appearance=${ifDefined(a.appearance)}
+      api-base=${ifDefined(a.apiBase)}
+      token-url=${ifDefined(a.tokenUrl)}
+      token=${a.token}
+      .serverData=${data}
+      >${unsafeHTML(dataBlock(data))}</tessera-account
+    >`,
+  );
+}
+
+export interface OnboardingRenderOptions extends RenderOptions {
+  /** An application, `onb_…`; by default the token's customer's open one, started or resumed. */
+  applicationId?: string | undefined;
+}
+
+/**
+ * `<tessera-onboarding>` at the step the customer left it, with the reference data its form
+ * needs. Read with the widget token from the widget routes (`apiBase` needed): the partner API
+ * has no onboarding routes.
+ */
+export async function renderOnboarding(options: OnboardingRenderOptions): Promise<WidgetMarkup> {
+  const [read, reference] = await Promise.all([
+    openOnboarding(options, options.applicationId),
+    fetchReference(options),
+  ]);
+  const data = { application: read.value, etag: read.etag, ...reference };
+  const a = common(options);
+  await onboardingMessages.load(a.locale);
+  return markup(
+    html`<tessera-onboarding
+      application-id=${ifDefined(options.applicationId)}
+      locale=${a.locale}
+      appearance=${ifDefined(a.appearance)}
+      api-base=${ifDefined(a.apiBase)}
+      token-url=${ifDefined(a.tokenUrl)}
+      token=${a.token}
+      .serverData=${data}
+      >${unsafeHTML(dataBlock(data))}</tessera-onboarding
     >`,
   );
 }
