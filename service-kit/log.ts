@@ -30,9 +30,9 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
         censor: '[redacted]',
       },
     },
-    // Asynchronous: lines written while a write is in flight go out together in one syscall,
-    // instead of one synchronous write per request on the request path. pino flushes on exit.
-    pino.destination({ fd: options.fd ?? 1, sync: false }),
+    // Synchronous: a line written is out of the process, even when it is killed. An asynchronous
+    // destination showed no gain in paired bench:tokens runs (bench/profiles/README.md).
+    pino.destination({ fd: options.fd ?? 1, sync: true }),
   );
 }
 export type { Logger };
