@@ -62,7 +62,8 @@ const api = await startCoreApi(
       TESSERA_LOG_LEVEL: 'warn',
     },
   ),
-  createLogger('core-api', { level: 'warn' }),
+  // Logs to stderr: stdout carries the one line the benchmark reads.
+  createLogger('core-api', { level: 'warn', fd: 2 }),
   values.verify === 'off' ? { verifier: trustingVerifier } : {},
 );
 const seed = await seedDemo(api.store, { partnerId: values.partner ?? '' });
