@@ -4,8 +4,8 @@
  * the widget at once and the browser hydrates it (`@tessera/widgets/hydrate`, loaded before the
  * widgets) without asking for the same data again.
  */
-import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { html, literal, type StaticValue } from 'lit/static-html.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import '../quote/define.ts';
 import '../onboarding/define.ts';
@@ -54,16 +54,53 @@ export interface QuoteRenderOptions extends RenderOptions {
   quoteId?: string | undefined;
 }
 
-/** The attributes every widget is rendered with; the same ones make the browser render alike. */
-function common(options: RenderOptions) {
-  return {
-    locale: options.locale || 'en',
-    appearance: options.appearance,
-    apiBase: options.apiBase,
-    tokenUrl: options.tokenUrl,
-    token: options.token,
-  };
+/**
+ * The element with the attributes every widget is rendered with (the same ones make the browser
+ * render alike), its id attribute, and its data both as the property the server renders from and
+ * as the data block the browser reads.
+ */
+async function widget(
+  element: {
+    tag: StaticValue;
+    idAttribute: StaticValue;
+    messages: { load(locale: string): Promise<unknown> };
+  },
+  id: string | undefined,
+  options: RenderOptions,
+  data: unknown,
+): Promise<WidgetMarkup> {
+  const locale = options.locale || 'en';
+  await element.messages.load(locale);
+  const { tag, idAttribute } = element;
+  return markup(
+    html`<${tag}
+      ${idAttribute}=${ifDefined(id)}
+      locale=${locale}
+      appearance=${ifDefined(options.appearance)}
+      api-base=${ifDefined(options.apiBase)}
+      token-url=${ifDefined(options.tokenUrl)}
+      token=${options.token}
+      .serverData=${data}
+      >${unsafeHTML(dataBlock(data))}</${tag}
+    >`,
+  );
 }
+
+const QUOTE = {
+  tag: literal`tessera-quote`,
+  idAttribute: literal`quote-id`,
+  messages: quoteMessages,
+};
+const ACCOUNT = {
+  tag: literal`tessera-account`,
+  idAttribute: literal`account-id`,
+  messages: accountMessages,
+};
+const ONBOARDING = {
+  tag: literal`tessera-onboarding`,
+  idAttribute: literal`application-id`,
+  messages: onboardingMessages,
+};
 
 /** `<tessera-quote>` with the quote in it; rejects with a `WidgetError` when it cannot be shown. */
 export async function renderQuote(options: QuoteRenderOptions): Promise<WidgetMarkup> {
@@ -71,21 +108,7 @@ export async function renderQuote(options: QuoteRenderOptions): Promise<WidgetMa
     options.quote !== undefined
       ? quoteFromPartner(options.quote, options.token)
       : await fetchQuote(options, options.quoteId ?? '');
-  const data = { quote: read.value, etag: read.etag };
-  const a = common(options);
-  await quoteMessages.load(a.locale);
-  return markup(
-    html`<tessera-quote
-      quote-id=${read.value.id}
-      locale=${a.locale}
-      appearance=${ifDefined(a.appearance)}
-      api-base=${ifDefined(a.apiBase)}
-      token-url=${ifDefined(a.tokenUrl)}
-      token=${a.token}
-      .serverData=${data}
-      >${unsafeHTML(dataBlock(data))}</tessera-quote
-    >`,
-  );
+  return widget(QUOTE, read.value.id, options, { quote: read.value, etag: read.etag });
 }
 
 export interface AccountRenderOptions extends RenderOptions {
@@ -116,20 +139,7 @@ export async function renderAccount(options: AccountRenderOptions): Promise<Widg
     etag: read.etag,
     ...(reference ? { countries: reference.countries } : {}),
   };
-  const a = common(options);
-  await accountMessages.load(a.locale);
-  return markup(
-    html`<tessera-account
-      account-id=${read.value.id}
-      locale=${a.locale}
-      appearance=${ifDefined(a.appearance)}
-      api-base=${ifDefined(a.apiBase)}
-      token-url=${ifDefined(a.tokenUrl)}
-      token=${a.token}
-      .serverData=${data}
-      >${unsafeHTML(dataBlock(data))}</tessera-account
-    >`,
-  );
+  return widget(ACCOUNT, read.value.id, options, data);
 }
 
 export interface OnboardingRenderOptions extends RenderOptions {
@@ -147,19 +157,9 @@ export async function renderOnboarding(options: OnboardingRenderOptions): Promis
     openOnboarding(options, options.applicationId),
     fetchReference(options),
   ]);
-  const data = { application: read.value, etag: read.etag, ...reference };
-  const a = common(options);
-  await onboardingMessages.load(a.locale);
-  return markup(
-    html`<tessera-onboarding
-      application-id=${ifDefined(options.applicationId)}
-      locale=${a.locale}
-      appearance=${ifDefined(a.appearance)}
-      api-base=${ifDefined(a.apiBase)}
-      token-url=${ifDefined(a.tokenUrl)}
-      token=${a.token}
-      .serverData=${data}
-      >${unsafeHTML(dataBlock(data))}</tessera-onboarding
-    >`,
-  );
+  return widget(ONBOARDING, options.applicationId, options, {
+    application: read.value,
+    etag: read.etag,
+    ...reference,
+  });
 }
