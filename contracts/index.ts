@@ -1,6 +1,7 @@
 /** The canonical data model, v1. Imports nothing of ours; everything else imports it. */
 export * from './v1/common.ts';
 export * from './v1/headers.ts';
+export * from './v1/etag.ts';
 export * from './v1/scopes.ts';
 export * from './v1/errors.ts';
 export * from './v1/token.ts';

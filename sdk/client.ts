@@ -20,6 +20,7 @@ import {
   type Scope,
   type SubscribableEventType,
   type WebhookEndpointCreate,
+  versionEtag,
   type WebhookEndpointUpdate,
 } from '../contracts/index.ts';
 import { TesseraApiError } from './errors.ts';
@@ -92,7 +93,7 @@ export interface EventListOptions extends ListOptions {
   onCheckpoint?: ((cursor: number) => void | Promise<void>) | undefined;
 }
 
-const etagOf = (value: string | number) => (typeof value === 'number' ? `"${value}"` : value);
+const etagOf = (value: string | number) => (typeof value === 'number' ? versionEtag(value) : value);
 
 /** The response header that names the event a mutation wrote to the feed. */
 const EVENT_ID_HEADER = 'tessera-event-id';

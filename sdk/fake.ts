@@ -36,6 +36,7 @@ import {
   parseEventTypes,
   priceQuote,
   quoteValidityIssues,
+  versionEtag,
   type DomainEventType,
   type FieldIssue,
   type PartnerScope,
@@ -475,7 +476,7 @@ export class FakeServices {
     return {
       status,
       body: schema.parse(body),
-      headers: version === undefined ? {} : { etag: `"${version}"` },
+      headers: version === undefined ? {} : { etag: versionEtag(version) },
     };
   }
 
@@ -722,7 +723,11 @@ export class FakeServices {
     const action = match[2];
     const version = stored.endpoint.version;
     if (!action && method === 'GET')
-      return { status: 200, body: this.#endpointView(stored), headers: { etag: `"${version}"` } };
+      return {
+        status: 200,
+        body: this.#endpointView(stored),
+        headers: { etag: versionEtag(version) },
+      };
     if (!action && method === 'PATCH') {
       return this.#keyed(request, body, () => {
         this.#checkVersion(version, this.#ifMatch(request, true));
@@ -737,7 +742,7 @@ export class FakeServices {
         return {
           status: 200,
           body: this.#endpointView(stored),
-          headers: { etag: `"${version + 1}"` },
+          headers: { etag: versionEtag(version + 1) },
         };
       });
     }
@@ -745,7 +750,11 @@ export class FakeServices {
       return this.#keyed(request, body, () => {
         this.#checkVersion(version, this.#ifMatch(request));
         this.#endpoints.delete(stored.endpoint.id);
-        return { status: 200, body: this.#endpointView(stored), headers: { etag: `"${version}"` } };
+        return {
+          status: 200,
+          body: this.#endpointView(stored),
+          headers: { etag: versionEtag(version) },
+        };
       });
     }
     if (action === 'rotate-secret' && method === 'POST') {
@@ -793,6 +802,6 @@ export class FakeServices {
 
   #withSecret(stored: StoredEndpoint, status: number): Answer {
     const body = WebhookEndpointWithSecret.parse({ ...stored.endpoint, secret: stored.secret });
-    return { status, body, headers: { etag: `"${stored.endpoint.version}"` } };
+    return { status, body, headers: { etag: versionEtag(stored.endpoint.version) } };
   }
 }

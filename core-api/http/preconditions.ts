@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
-import { TesseraError } from '../../contracts/index.ts';
+import { TesseraError, versionEtag } from '../../contracts/index.ts';
 
 /** `ETag` for a version: strong, quoted. `If-Match` accepts it, its weak form, or `*`. */
-export const etag = (version: number) => `"${version}"`;
+export const etag = versionEtag;
 
 /**
  * The version `If-Match` names (RFC 9110 §13.1.1), or undefined when it is absent or `*`; absent

@@ -1,3 +1,4 @@
+import { versionEtag } from '../../contracts/v1/etag.ts';
 import { Account } from '../../contracts/v1/account.ts';
 import { AccountId } from '../../contracts/v1/common.ts';
 import { CountryList, type Country } from '../../contracts/v1/reference.ts';
@@ -306,7 +307,7 @@ export class AccountController extends HeadlessController<AccountState, AccountE
   #action(body: AccountUpdate, changed: AccountField[], base: Account): SaveAction {
     const json = JSON.stringify(body);
     // The core API's ETag is the quoted version; used if a proxy dropped the header.
-    const ifMatch = this.#etag ?? `"${base.version}"`;
+    const ifMatch = this.#etag ?? versionEtag(base.version);
     const pending = this.#pending;
     if (pending && pending.json === json && pending.ifMatch === ifMatch) return pending;
     this.#pending = { key: crypto.randomUUID(), body, json, ifMatch, changed };

@@ -4,6 +4,7 @@ import {
   type OnboardingPatch,
   type OnboardingStep,
 } from '../../contracts/v1/onboarding.ts';
+import { versionEtag } from '../../contracts/v1/etag.ts';
 import { CountryList, CurrencyList } from '../../contracts/v1/reference.ts';
 import type { ApiClient, RequestOptions } from '../core/api-client.ts';
 import { WidgetError, type WidgetErrorDetail } from '../core/errors.ts';
@@ -515,7 +516,7 @@ export class OnboardingController extends HeadlessController<OnboardingState, On
 
   /** The core API's answer is the new truth: its version for the next `If-Match`, and the form's copy. */
   #accepted(application: OnboardingApplication, etag: string | undefined): void {
-    this.#etag = etag ?? `"${application.version}"`;
+    this.#etag = etag ?? versionEtag(application.version);
     this.#keys.clear();
     const state = this.getState();
     if (state.form) this.set({ ...state, form: { ...state.form, application } });
@@ -605,7 +606,7 @@ export class OnboardingController extends HeadlessController<OnboardingState, On
     this.#lastFailed = undefined;
     this.#conflict = {
       application: fresh.data,
-      etag: fresh.etag ?? `"${fresh.data.version}"`,
+      etag: fresh.etag ?? versionEtag(fresh.data.version),
       action,
     };
     this.set({ status: 'conflict', form, conflict });

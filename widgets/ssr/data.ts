@@ -5,6 +5,7 @@
  * only what their own routes answer, in that shape.
  */
 import { Account } from '../../contracts/v1/account.ts';
+import { versionEtag } from '../../contracts/v1/etag.ts';
 import { OnboardingApplication } from '../../contracts/v1/onboarding.ts';
 import { Quote } from '../../contracts/v1/quote.ts';
 import {
@@ -40,9 +41,6 @@ export interface Reference {
   countries: { data: Country[] };
   currencies: { data: Currency[] };
 }
-
-/** The core API's `ETag` for a version: what its widget routes answer and `If-Match` takes. */
-const etagOf = (version: number) => `"${version}"`;
 
 /** A core API client reading as the widget will, with the token handed over and the page's origin. */
 export function widgetApi(options: SourceOptions): { api: ApiClient; origin: string } {
@@ -84,7 +82,7 @@ export function quoteFromPartner(input: unknown, token: string): Read<Quote> {
     // As the widget route answers: no hint that the quote exists.
     throw new WidgetError('not_found', `No quote ${quote.id} for this token's customer.`);
   }
-  return { value: quote, etag: etagOf(quote.version) };
+  return { value: quote, etag: versionEtag(quote.version) };
 }
 
 /** `GET /v1/quotes/:id` with the widget token, as the widget would. */
@@ -93,7 +91,7 @@ export async function fetchQuote(options: SourceOptions, quoteId: string): Promi
   const { data, etag } = await api.get(`v1/quotes/${encodeURIComponent(quoteId)}`, Quote, {
     headers: { origin },
   });
-  return { value: data, etag: etag ?? etagOf(data.version) };
+  return { value: data, etag: etag ?? versionEtag(data.version) };
 }
 
 /**
@@ -111,7 +109,7 @@ export function accountFromPartner(input: unknown, token: string): Read<Account>
   if (account.id !== jwtClaims(token).sub) {
     throw new WidgetError('not_found', `No account ${account.id} for this token's customer.`);
   }
-  return { value: account, etag: etagOf(account.version) };
+  return { value: account, etag: versionEtag(account.version) };
 }
 
 /** `GET /v1/accounts/:id` with the widget token, as the widget would. */
@@ -123,7 +121,7 @@ export async function fetchAccount(
   const { data, etag } = await api.get(`v1/accounts/${encodeURIComponent(accountId)}`, Account, {
     headers: { origin },
   });
-  return { value: data, etag: etag ?? etagOf(data.version) };
+  return { value: data, etag: etag ?? versionEtag(data.version) };
 }
 
 /** The core API's reference data, which the account and onboarding forms name countries from. */
@@ -154,5 +152,5 @@ export async function openOnboarding(
         idempotencyKey: crypto.randomUUID(),
         headers: { origin },
       });
-  return { value: data, etag: etag ?? etagOf(data.version) };
+  return { value: data, etag: etag ?? versionEtag(data.version) };
 }
