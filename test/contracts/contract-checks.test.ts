@@ -202,13 +202,19 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     .map((key) => ({ kind: 'extra' as const, key })),
 );
 
+/**
+ * Applies the steps to a copy of `value`. What a step sets is copied too: fast-check hands out the
+ * same `[]` and `{}` of `edgy` to every run and reuses values while shrinking, so a value set by
+ * reference and then changed by a later step would carry that change into other runs, until one
+ * held itself.
+ */
 function mutate(value: unknown, steps: [number, Mutation][]): unknown {
   let root = clone(value);
   for (const [pick, change] of steps) {
     const paths = pathsOf(root);
     const path = paths[pick % paths.length]!;
     if (path.length === 0) {
-      if (change.kind === 'set') root = change.value;
+      if (change.kind === 'set') root = clone(change.value);
       else if (
         change.kind === 'extra' &&
         typeof root === 'object' &&
@@ -221,7 +227,7 @@ function mutate(value: unknown, steps: [number, Mutation][]): unknown {
     type Node = Record<string | number, unknown> & unknown[];
     const parent = path.slice(0, -1).reduce((node, key) => node[key] as Node, root as Node);
     const key = path.at(-1)!;
-    if (change.kind === 'set') parent[key] = change.value;
+    if (change.kind === 'set') parent[key] = clone(change.value);
     else if (change.kind === 'delete') {
       if (Array.isArray(parent)) parent.splice(Number(key), 1);
       else delete parent[key];
@@ -266,6 +272,17 @@ describe('contract checks compiled from the zod schemas', () => {
       );
     });
   }
+
+  it('a broken value never changes the values its steps set (they are shared between runs)', () => {
+    const shared = {};
+    const steps: [number, Mutation][] = [
+      [1, { kind: 'set', value: shared }],
+      [1, { kind: 'extra', key: 'x' }],
+    ];
+    assert.deepEqual(mutate({ a: 1 }, steps), { a: { x: 'unexpected' } });
+    assert.deepEqual(shared, {});
+    assert.deepEqual(mutate({ a: 1 }, steps), { a: { x: 'unexpected' } });
+  });
 
   it('refuses to compile what it cannot check as zod does (a refinement)', () => {
     assert.throws(() => compile(common.Origin as never, new Compilation()), /cannot compile/);

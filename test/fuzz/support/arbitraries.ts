@@ -211,7 +211,11 @@ function objectAt(root: Json, path: readonly string[]): Record<string, unknown> 
     : undefined;
 }
 
-/** Applies mutations to a copy of `body`. */
+/**
+ * Applies mutations to a copy of `body`. What a mutation inserts is copied too (structuredClone
+ * keeps own `__proto__` keys and -0): fast-check reuses values while shrinking, and a value inserted
+ * by reference and then changed by a later mutation would carry that change into the next run.
+ */
 export function mutate(body: Record<string, unknown>, mutations: readonly Mutation[]): Json {
   let current = clone(body);
   for (const change of mutations) {
@@ -232,7 +236,7 @@ export function mutate(body: Record<string, unknown>, mutations: readonly Mutati
     const key = change.kind === 'add' || change.kind === 'pollute' ? '' : change.path.at(-1)!;
     switch (change.kind) {
       case 'set':
-        own(target, key, change.value);
+        own(target, key, structuredClone(change.value));
         break;
       case 'delete':
         delete target[key];
@@ -241,10 +245,11 @@ export function mutate(body: Record<string, unknown>, mutations: readonly Mutati
         own(target, key, { [key]: target[key] });
         break;
       case 'add':
-        own(target, change.key, change.value);
+        own(target, change.key, structuredClone(change.value));
         break;
       case 'pollute':
-        for (const [name, value] of Object.entries(change.with)) own(target, name, value);
+        for (const [name, value] of Object.entries(change.with))
+          own(target, name, structuredClone(value));
         break;
     }
   }
