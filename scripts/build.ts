@@ -7,7 +7,8 @@
  * - `widgets/dist/`: `tessera.js`, `quote.js`, `onboarding.js`, `account.js`, `headless.js`,
  *   `hydrate.js` (ESM sharing chunks under `chunks/`, Lit left to the app), `tessera.iife.js`
  *   (one classic script, Lit inlined), `ssr.js` (the server renderer, Node) and the declarations
- *   under `types/` (see `packageBuilds()`).
+ *   under `types/` (see `packageBuilds()`), and `custom-elements.json` for editors and tools
+ *   (scripts/widgets-manifest.ts).
  *
  * `buildLibrary()` is the browser library for a page without a bundler, Lit inlined: the bundle
  * benchmark and the CSP test build it into a directory of their own.
@@ -24,6 +25,7 @@ import {
   type LibraryBuild,
 } from '../vite.config.ts';
 import { compileWorkspace } from './compile.ts';
+import { writeWidgetsManifest } from './widgets-manifest.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -108,8 +110,10 @@ export const PACKAGES = {
     compileWorkspace({ dir: 'verify', entries: ['index.ts'], outDir, types: ['node'] });
   },
   widgets: async (outDir = `${ROOT}widgets/dist`) => {
-    for (const build of packageBuilds()) await viteBuild({ ...build, outDir });
+    const outputs = [];
+    for (const build of packageBuilds()) outputs.push(await viteBuild({ ...build, outDir }));
     compileWidgetTypes(`${outDir}/types`);
+    writeWidgetsManifest(outDir, outputs);
   },
   sdk: (outDir = `${ROOT}sdk/dist`) => {
     compileWorkspace({ dir: 'sdk', entries: ['index.ts', 'testing.ts'], outDir, types: ['node'] });

@@ -102,11 +102,27 @@ function packageOf(specifier: string): string | undefined {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+/** The code of a package file and of every file it imports relatively, statically, in all. */
+async function staticallyLoaded(dir: string, file: string): Promise<string> {
+  const seen = new Set<string>();
+  const codes: string[] = [];
+  const visit = async (path: string): Promise<void> => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const code = await readFile(join(dir, path), 'utf8');
+    codes.push(code);
+    for (const specifier of specifiersOf(code, { dynamic: false }))
+      if (specifier.startsWith('.')) await visit(join(path, '..', specifier));
+  };
+  await visit(file);
+  return codes.join('\n');
+}
+
 /** Every module specifier of a JavaScript or declaration file: static, re-export, dynamic, type. */
-function specifiersOf(code: string): string[] {
+function specifiersOf(code: string, { dynamic = true } = {}): string[] {
   const found = [
     ...code.matchAll(/\b(?:import|export)\s*(?:type\s*)?[^'"`;]*?\bfrom\s*["']([^"']+)["']/g),
-    ...code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g),
+    ...(dynamic ? code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g) : []),
     ...code.matchAll(/\bimport\s*["']([^"']+)["']/g),
   ];
   return found.map((match) => match[1] ?? '');
@@ -199,8 +215,12 @@ describe('the packages, packed and installed in a project of their own', () => {
         (path) =>
           !['package.json', 'README.md'].includes(path) &&
           !/^dist\/.+\.(js|d\.ts)$/.test(path) &&
-          // Browser code only: the widgets' bundles keep their maps for partners' debuggers.
-          !(name === '@tessera/widgets' && /^dist\/.+\.js\.map$/.test(path)),
+          // Browser code only: the widgets' bundles keep their maps for partners' debuggers,
+          // and their custom elements manifest for partners' editors.
+          !(
+            name === '@tessera/widgets' &&
+            (/^dist\/.+\.js\.map$/.test(path) || path === 'dist/custom-elements.json')
+          ),
       );
       assert.deepEqual(stray, [], `${name} ships only dist/*.js, *.d.ts and its README`);
       assert.ok(
@@ -304,6 +324,66 @@ describe('the packages, packed and installed in a project of their own', () => {
       ).sideEffects,
       false,
     );
+  });
+
+  it('the widgets name a custom elements manifest of their elements, pointing at their own entries', async () => {
+    const dir = join(app, 'node_modules/@tessera/widgets');
+    const { customElements } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
+      customElements?: string;
+    };
+    assert.equal(customElements, 'dist/custom-elements.json');
+    const manifest = JSON.parse(await readFile(join(dir, customElements), 'utf8')) as {
+      modules: {
+        path: string;
+        declarations: { tagName?: string; attributes?: { name: string }[] }[];
+        exports: { kind: string; name: string; declaration: { module?: string } }[];
+      }[];
+    };
+    const elements = new Map(
+      manifest.modules.flatMap((module) =>
+        module.declarations.flatMap((declaration) =>
+          declaration.tagName ? [[declaration.tagName, declaration] as const] : [],
+        ),
+      ),
+    );
+    assert.deepEqual([...elements.keys()].sort(), [
+      'tessera-account',
+      'tessera-onboarding',
+      'tessera-provider',
+      'tessera-quote',
+    ]);
+    const attributes = (tag: string) => elements.get(tag)?.attributes?.map((a) => a.name) ?? [];
+    for (const name of ['quote-id', 'api-base', 'token-url', 'token', 'locale'])
+      assert.ok(attributes('tessera-quote').includes(name), `tessera-quote's ${name}`);
+    assert.ok(attributes('tessera-account').includes('account-id'));
+
+    // Every module it names is a file of the package, and exports what it says it does.
+    const references = JSON.stringify(manifest).match(/"(?:path|module)":"[^"]*"/g) ?? [];
+    for (const reference of new Set(references)) {
+      const file = reference.split('"')[3]!;
+      assert.ok(existsSync(join(dir, file)), `${reference}: no such file in the package`);
+    }
+    for (const module of manifest.modules) {
+      const code = await readFile(join(dir, module.path), 'utf8');
+      const clause = /export\s*\{([^}]*)\}\s*;?\s*$/.exec(code)?.[1] ?? '';
+      const exported = clause.split(',').map((part) =>
+        part
+          .trim()
+          .split(/\s+as\s+/)
+          .at(-1),
+      );
+      for (const entry of module.exports.filter((e) => e.kind === 'js'))
+        assert.ok(exported.includes(entry.name), `${module.path} exports ${entry.name}`);
+      // An entry defines its element on import: somewhere in what it imports, statically.
+      const loaded = await staticallyLoaded(dir, module.path);
+      const defined = [...loaded.matchAll(/customElements\.define\((["'`])([\w-]+)\1/g)].map(
+        (call) => call[2],
+      );
+      for (const entry of module.exports.filter((e) => e.kind === 'custom-element-definition'))
+        assert.ok(defined.includes(entry.name), `importing ${module.path} defines <${entry.name}>`);
+    }
+    const quote = manifest.modules.find((module) => module.path === 'dist/quote.js');
+    assert.ok(quote?.exports.some((e) => e.kind === 'js' && e.name === 'TesseraQuote'));
   });
 
   it('a plain node script verifies a token the token service minted, and refuses a forged one', async () => {
