@@ -319,18 +319,25 @@ function classicCatalogues(): Plugin {
  * quote, 0.25 off account.js, 0.36 off tessera.js. Tried and left: `build.minify: 'terser'`
  * instead of Oxc (0.3 KB gzip larger), terser after Oxc (the same size, and the source map
  * cannot follow a change made in `generateBundle`), mangling in terser too (no gain). Keeps
- * `#__PURE__` annotations for Oxc and the legal comments; Rolldown chains the source map.
+ * `#__PURE__` annotations for Oxc and each distinct legal comment once; Rolldown chains the source
+ * map.
  */
 function terserPass(build: LibraryBuild): Plugin {
   return {
     name: 'tessera-terser-pass',
     async renderChunk(code, chunk) {
+      // Each licence once per file: Lit repeats its notice in every module.
+      const legal = new Set<string>();
       const result = await terserMinify(code, {
         module: build.format === 'es',
         ecma: 2020,
         compress: { passes: 3 },
         mangle: false,
-        format: { comments: /@license|@preserve|^!/, preserve_annotations: true },
+        format: {
+          comments: (_node: unknown, { value }: { value: string }) =>
+            /@license|@preserve|^!/.test(value) && !legal.has(value) && !!legal.add(value),
+          preserve_annotations: true,
+        },
         sourceMap: { asObject: true, filename: chunk.fileName },
       });
       return result.code === undefined ? null : { code: result.code, map: result.map as never };
