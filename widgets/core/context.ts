@@ -24,9 +24,9 @@ export const configurationContext = Symbol.for('tessera.configuration');
  */
 class ContextEvent extends Event {
   readonly context = configurationContext;
-  readonly contextTarget: Element;
-  readonly callback: Callback | undefined;
-  readonly subscribe: boolean | undefined;
+  declare readonly contextTarget: Element;
+  declare readonly callback: Callback | undefined;
+  declare readonly subscribe: boolean | undefined;
 
   constructor(
     type: 'context-request' | 'context-provider',
@@ -72,7 +72,7 @@ export function consumeConfiguration(host: Host, receive: (value: Value) => void
 
 /** Answers the requests of the elements below `host` with `value`, and tells them of each change. */
 export class ConfigurationProvider {
-  value: Value;
+  declare value: Value;
   readonly #subscribers = new Map<Callback, { consumer: Element; dispose: () => void }>();
 
   constructor(host: Host) {
