@@ -185,8 +185,10 @@ try {
       `  ${kb(size.gzip).padStart(8)} gzip ${kb(size.raw).padStart(8)} raw  ${PROBES[name]?.what} — ${share}`,
     );
   }
+  // Lit alone since the widgets speak the context protocol themselves (widgets/core/context.ts).
+  const litProbe = bundled.litContext ? 'litContext' : bundled.lit ? 'lit' : undefined;
   const deps =
-    (bundled.litContext ? (probes.get('litContext')?.gzip ?? 0) : 0) +
+    (litProbe ? (probes.get(litProbe)?.gzip ?? 0) : 0) +
     (bundled.zod ? (probes.get('zod')?.gzip ?? 0) : 0);
   console.log(
     `  ≈ ${kb(quoteAlone.gzip - deps).padStart(6)} gzip our own code in the quote (quote built alone − the probes it bundles; gzip is not additive: an estimate)`,

@@ -363,7 +363,7 @@ function mergeCatalogue(): Record<ErrorCode, CatalogueEntry> {
   return merged;
 }
 
-export const ERROR_CODES = Object.keys(ERROR_CODE_TABLE) as ErrorCode[];
+export const ERROR_CODES = /* @__PURE__ */ Object.keys(ERROR_CODE_TABLE) as ErrorCode[];
 export const ErrorCodeSchema = z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]);
 
 export const ERROR_DOC_BASE = 'https://docs.tessera.dev/errors';

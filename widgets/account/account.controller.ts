@@ -104,7 +104,7 @@ function isEditable(state: AccountState): state is Extract<AccountState, { statu
  * made elsewhere only as the customer chooses. Call `load()` once to start.
  */
 export class AccountController extends HeadlessController<AccountState, AccountEvent> {
-  readonly accountId: string;
+  declare readonly accountId: string;
   #etag: string | undefined;
   #readOnly = false;
   #countries: readonly Country[] | undefined;

@@ -1,4 +1,3 @@
-import { ContextConsumer } from '@lit/context';
 import {
   LitElement,
   html,
@@ -15,7 +14,7 @@ import {
   type TesseraConfiguration,
   type WidgetRuntime,
 } from './configure.ts';
-import { configurationContext } from './context.ts';
+import { consumeConfiguration } from './context.ts';
 import type { ApiClient } from './api-client.ts';
 import { ControllerHost, type WidgetController } from './controller-host.ts';
 import { toWidgetError } from './errors.ts';
@@ -130,12 +129,8 @@ export abstract class TesseraElement<
         return [...names, phase, ...(this.#busy(state) ? ['busy'] : [])];
       },
     });
-    new ContextConsumer(this, {
-      context: configurationContext,
-      subscribe: true,
-      callback: (value) => {
-        this._scope = value;
-      },
+    consumeConfiguration(this, (value) => {
+      this._scope = value;
     });
   }
 

@@ -35,12 +35,12 @@ const CLIENT_MESSAGES: Partial<Record<ErrorCode, string>> = {
 };
 
 export class WidgetError extends Error {
-  readonly code: ErrorCode;
-  readonly retryable: boolean;
-  readonly requestId: string | undefined;
-  readonly sessionId: string | undefined;
-  readonly status: number | undefined;
-  readonly details: Record<string, unknown> | undefined;
+  declare readonly code: ErrorCode;
+  declare readonly retryable: boolean;
+  declare readonly requestId: string | undefined;
+  declare readonly sessionId: string | undefined;
+  declare readonly status: number | undefined;
+  declare readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message?: string, init: WidgetErrorInit = {}) {
     super(message ?? CLIENT_MESSAGES[code] ?? `The request failed (${code}).`, {

@@ -30,7 +30,7 @@ const OPTIONS: EventInit = { bubbles: true, composed: true };
 /** The widget has loaded its data, in whatever state it is. */
 export class TesseraReadyEvent<D = TesseraReadyDetail> extends Event {
   declare readonly type: 'tessera-ready';
-  readonly detail: D;
+  declare readonly detail: D;
   constructor(detail: D) {
     super('tessera-ready', OPTIONS);
     this.detail = detail;
@@ -40,7 +40,7 @@ export class TesseraReadyEvent<D = TesseraReadyDetail> extends Event {
 /** The widget's state changed (loading, ready, saving, done …). */
 export class TesseraChangeEvent<D = TesseraChangeDetail> extends Event {
   declare readonly type: 'tessera-change';
-  readonly detail: D;
+  declare readonly detail: D;
   constructor(detail: D) {
     super('tessera-change', OPTIONS);
     this.detail = detail;
@@ -50,7 +50,7 @@ export class TesseraChangeEvent<D = TesseraChangeDetail> extends Event {
 /** The customer's action was recorded by the core API. */
 export class TesseraSuccessEvent<D = TesseraSuccessDetail> extends Event {
   declare readonly type: 'tessera-success';
-  readonly detail: D;
+  declare readonly detail: D;
   constructor(detail: D) {
     super('tessera-success', OPTIONS);
     this.detail = detail;
@@ -60,7 +60,7 @@ export class TesseraSuccessEvent<D = TesseraSuccessDetail> extends Event {
 /** Something failed; `retryable` says whether the widget offers to try again. */
 export class TesseraErrorEvent extends Event {
   declare readonly type: 'tessera-error';
-  readonly detail: TesseraErrorDetail;
+  declare readonly detail: TesseraErrorDetail;
   constructor(detail: TesseraErrorDetail) {
     super('tessera-error', OPTIONS);
     this.detail = detail;

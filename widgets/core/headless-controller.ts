@@ -15,7 +15,7 @@ export abstract class HeadlessController<
   S extends { status: string },
   E extends ControllerEvent = ControllerEvent,
 > {
-  protected readonly api: ApiClient;
+  declare protected readonly api: ApiClient;
   readonly #store: Store<S>;
   readonly #onEvent: ((event: E) => void) | undefined;
   #call = 0;

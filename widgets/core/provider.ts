@@ -1,7 +1,10 @@
-import { ContextConsumer, ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
 import type { Appearance, TesseraConfiguration } from './configure.ts';
-import { configurationContext } from './context.ts';
+import {
+  ConfigurationProvider,
+  consumeConfiguration,
+  type ScopedConfiguration,
+} from './context.ts';
 
 /**
  * @summary Configures the Tessera widgets inside it, over the page's `configure()`.
@@ -39,16 +42,17 @@ export class TesseraProvider extends LitElement {
   /** The rest of the configuration, as `configure()` takes it. */
   declare configuration: Partial<TesseraConfiguration> | undefined;
 
-  readonly #provider = new ContextProvider(this, { context: configurationContext });
-
+  readonly #provider = new ConfigurationProvider(this);
   /** A provider inside another refines it (a provider never answers its own host's request). */
-  readonly #outer = new ContextConsumer(this, {
-    context: configurationContext,
-    subscribe: true,
-    callback: () => {
+  #outer: ScopedConfiguration | undefined;
+
+  constructor() {
+    super();
+    consumeConfiguration(this, (value) => {
+      this.#outer = value;
       this.requestUpdate();
-    },
-  });
+    });
+  }
 
   protected override willUpdate(_changed: PropertyValues): void {
     const own: Partial<TesseraConfiguration> = { ...this.configuration };
@@ -59,7 +63,7 @@ export class TesseraProvider extends LitElement {
     }
     if (this.locale) own.locale = this.locale;
     if (this.appearance) own.appearance = this.appearance;
-    const parent = { ...this.#outer.value };
+    const parent = { ...this.#outer };
     if (own.fetchToken) delete parent.tokenUrl;
     if (own.tokenUrl) delete parent.fetchToken;
     const next = Object.freeze({ ...parent, ...own });

@@ -125,17 +125,15 @@ export function themeStyles(widget: string): CSSResult {
           color(from var(--_accent) srgb-linear var(--_white-on) var(--_white-on) var(--_white-on))
         )
       );
+      /* Each channel moved by k (0.25, 0.45) away from the text: to black under white text
+         (white-on 1: r − k·r), to white under black (white-on 0: r + k·(1 − r)). */
       --_accent-hover: color(
-        from var(--_accent) srgb-linear
-          calc(r - var(--_white-on) * 0.25 * r + (1 - var(--_white-on)) * 0.25 * (1 - r))
-          calc(g - var(--_white-on) * 0.25 * g + (1 - var(--_white-on)) * 0.25 * (1 - g))
-          calc(b - var(--_white-on) * 0.25 * b + (1 - var(--_white-on)) * 0.25 * (1 - b))
+        from var(--_accent) srgb-linear calc(r + 0.25 * (1 - var(--_white-on) - r))
+          calc(g + 0.25 * (1 - var(--_white-on) - g)) calc(b + 0.25 * (1 - var(--_white-on) - b))
       );
       --_accent-active: color(
-        from var(--_accent) srgb-linear
-          calc(r - var(--_white-on) * 0.45 * r + (1 - var(--_white-on)) * 0.45 * (1 - r))
-          calc(g - var(--_white-on) * 0.45 * g + (1 - var(--_white-on)) * 0.45 * (1 - g))
-          calc(b - var(--_white-on) * 0.45 * b + (1 - var(--_white-on)) * 0.45 * (1 - b))
+        from var(--_accent) srgb-linear calc(r + 0.45 * (1 - var(--_white-on) - r))
+          calc(g + 0.45 * (1 - var(--_white-on) - g)) calc(b + 0.45 * (1 - var(--_white-on) - b))
       );
       /* Scaling linear channels scales luminance alike and keeps the hue; mixing with white lifts it. */
       --_ring-scale: min(1, var(--_ring-max) / var(--_y));

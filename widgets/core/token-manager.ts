@@ -107,7 +107,7 @@ export function tokenScopes(token: string): readonly string[] | undefined {
  * expiry, and never fetched twice at once, however many widgets ask.
  */
 export class TokenManager {
-  readonly sessionId: string;
+  declare readonly sessionId: string;
   readonly #fetchToken: FetchToken;
   readonly #dpopJkt: string | undefined;
   readonly #dpopKey: Promise<DpopKey | undefined> | undefined;

@@ -137,7 +137,7 @@ const BUSY: readonly QuoteStatus[] = ['loading', 'accepting', 'declining'];
  * observable state. Call `load()` once to start.
  */
 export class QuoteController extends HeadlessController<QuoteState, QuoteEvent> {
-  readonly quoteId: string;
+  declare readonly quoteId: string;
   #etag: string | undefined;
   #lastFailed: Action | undefined;
   #initial: InitialQuote | undefined;
