@@ -31,7 +31,7 @@ const config: StorybookConfig = {
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
   viteFinal(config) {
     // One Lit for the renderer and the widgets: never pre-bundled, so no copy inside a bundle.
-    const lit = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context'];
+    const lit = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element'];
     config.optimizeDeps = {
       ...config.optimizeDeps,
       exclude: [...(config.optimizeDeps?.exclude ?? []), ...lit],

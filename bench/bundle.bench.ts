@@ -41,11 +41,6 @@ const PROBES: Record<string, { what: string; code: string }> = {
     what: 'Lit (LitElement, html, css, nothing, unsafeCSS)',
     code: `export { LitElement, html, css, nothing, unsafeCSS } from 'lit';`,
   },
-  litContext: {
-    what: 'Lit + @lit/context (provider, consumer)',
-    code: `export { LitElement, html, css, nothing, unsafeCSS } from 'lit';
-export { ContextConsumer, ContextProvider, createContext } from '@lit/context';`,
-  },
   zod: {
     what: 'the contract checks the quote parses with (Quote, QuoteAccept, QuoteDecline; compiled from zod)',
     code: `export { Quote, QuoteAccept, QuoteDecline, QuoteId } from '/contracts/v1/quote.ts';`,
@@ -174,7 +169,6 @@ try {
     quoteModules.some(([id, info]) => ownerOf(id) === pkg && info.renderedLength > 0);
   const bundled: Record<string, boolean> = {
     lit: bundles('lit-html'),
-    litContext: bundles('@lit/context'),
     zod: bundles('scripts/contract-checks'),
   };
   for (const [name, size] of probes) {
@@ -185,11 +179,9 @@ try {
       `  ${kb(size.gzip).padStart(8)} gzip ${kb(size.raw).padStart(8)} raw  ${PROBES[name]?.what} — ${share}`,
     );
   }
-  // Lit alone since the widgets speak the context protocol themselves (widgets/core/context.ts).
-  const litProbe = bundled.litContext ? 'litContext' : bundled.lit ? 'lit' : undefined;
-  const deps =
-    (litProbe ? (probes.get(litProbe)?.gzip ?? 0) : 0) +
-    (bundled.zod ? (probes.get('zod')?.gzip ?? 0) : 0);
+  const deps = Object.keys(PROBES)
+    .filter((name) => bundled[name])
+    .reduce((sum, name) => sum + (probes.get(name)?.gzip ?? 0), 0);
   console.log(
     `  ≈ ${kb(quoteAlone.gzip - deps).padStart(6)} gzip our own code in the quote (quote built alone − the probes it bundles; gzip is not additive: an estimate)`,
   );
