@@ -45,14 +45,13 @@ export function entryExports(outputs: readonly Rolldown.RolldownOutput[]): Map<s
   return exports;
 }
 
+/** Each entry's name by its source file (`widgets/quote/index.ts` → `quote`). */
+const ENTRY_NAMES = new Map(Object.entries(libraryEntries()).map(([name, file]) => [file, name]));
+
 /** The entry a source module's declarations ship in, as a path inside the package. */
 function entryOf(source: string): string {
-  const path = source.replace(/^\//, '');
-  const folder = /^widgets\/([^/]+)\//.exec(path)?.[1];
-  const entry = Object.entries(libraryEntries()).find(
-    ([, file]) => folder !== undefined && file === `widgets/${folder}/index.ts`,
-  );
-  return `dist/${entry?.[0] ?? 'tessera'}.js`;
+  const folder = /^\/?widgets\/([^/]+)\//.exec(source)?.[1];
+  return `dist/${ENTRY_NAMES.get(`widgets/${folder}/index.ts`) ?? 'tessera'}.js`;
 }
 
 /** Every `module` reference (a superclass, an inherited member, a declaration) pointed at its entry. */
@@ -79,18 +78,18 @@ export function packageManifest(
     const path = entryOf(module.path);
     const shipped = exportsOf.get(path.replace(/^dist\//, ''));
     if (!shipped) throw new Error(`${module.path}: no entry ${path} in the build`);
-    const merged = modules.get(path) ?? { kind: 'javascript-module', path, declarations: [] };
+    const merged = modules.get(path) ?? {
+      kind: 'javascript-module',
+      path,
+      declarations: [],
+      exports: [],
+    };
     merged.declarations!.push(...(repoint(module.declarations ?? []) as unknown[]));
-    const exports = (repoint(module.exports ?? []) as Export[]).filter(
-      (entry) => entry.kind !== 'js' || shipped.includes(entry.name),
-    );
-    merged.exports = [
-      ...(merged.exports ?? []),
-      ...exports.filter(
-        (entry) =>
-          !merged.exports?.some((had) => had.kind === entry.kind && had.name === entry.name),
-      ),
-    ];
+    for (const entry of repoint(module.exports ?? []) as Export[]) {
+      const unshipped = entry.kind === 'js' && !shipped.includes(entry.name);
+      const listed = merged.exports!.some((e) => e.kind === entry.kind && e.name === entry.name);
+      if (!unshipped && !listed) merged.exports!.push(entry);
+    }
     modules.set(path, merged);
   }
   return { ...source, modules: [...modules.values()] };
