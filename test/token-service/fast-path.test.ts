@@ -39,7 +39,8 @@ after(() => Promise.all([fast?.service.close(), hono?.service.close()]));
 interface Sent {
   method?: string;
   path: string;
-  headers?: Record<string, string>;
+  /** An array is sent as that many lines of the same header. */
+  headers?: Record<string, string | string[]>;
   /** One string or buffer is sent with Content-Length; several chunks, chunked. */
   body?: string | Buffer | Buffer[];
 }
@@ -219,6 +220,22 @@ describe('POST /v1/tokens answers alike on the node:http fast path and through H
     }));
     assert.equal(answer.status, 201);
     assert.equal(answer.requestId, 'req_fast_path_0001');
+  });
+
+  it('reads header names in any case, and a repeated header as one value joined by commas', async () => {
+    const mixedCase = await both((of) => ({
+      ...json(of),
+      headers: { AUTHORIZATION: `Bearer ${of.partner.secret}`, 'Content-Type': 'application/json' },
+    }));
+    assert.equal(mixedCase.status, 201);
+    const repeated = await both((of) => ({
+      ...json(of),
+      headers: {
+        authorization: [`Bearer ${of.partner.secret}`, `Bearer ${of.partner.secret}`],
+        'content-type': 'application/json',
+      },
+    }));
+    assert.equal(repeated.status, 401);
   });
 
   it('refuses malformed JSON with 400 invalid_json', async () => {
