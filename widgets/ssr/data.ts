@@ -4,6 +4,7 @@
  * reads itself from the core API's widget routes with the widget token. The widgets are given
  * only what their own routes answer, in that shape.
  */
+import type * as z from 'zod/mini';
 import { Account } from '../../contracts/v1/account.ts';
 import { versionEtag } from '../../contracts/v1/etag.ts';
 import { OnboardingApplication } from '../../contracts/v1/onboarding.ts';
@@ -65,19 +66,24 @@ export function widgetApi(options: SourceOptions): { api: ApiClient; origin: str
   return { api, origin };
 }
 
+/** What the partner handed over, as the contract's `schema`, or `schema_mismatch` naming each issue. */
+function contractual<S extends z.ZodMiniType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new WidgetError('schema_mismatch', `The ${what} does not match the contract.`, {
+      details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+    });
+  }
+  return parsed.data;
+}
+
 /**
  * A quote for `<tessera-quote>`. One the partner read with `@tessera/node` has the widget route's
  * shape (the contract's `Quote`), but the partner API also shows drafts, which the widget route
  * does not, and any of the partner's accounts: it must be the token's customer's.
  */
 export function quoteFromPartner(input: unknown, token: string): Read<Quote> {
-  const parsed = Quote.safeParse(input);
-  if (!parsed.success) {
-    throw new WidgetError('schema_mismatch', 'The quote does not match the contract.', {
-      details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
-    });
-  }
-  const quote = parsed.data;
+  const quote = contractual(Quote, input, 'quote');
   if (quote.status === 'draft' || quote.account_id !== jwtClaims(token).sub) {
     // As the widget route answers: no hint that the quote exists.
     throw new WidgetError('not_found', `No quote ${quote.id} for this token's customer.`);
@@ -99,13 +105,7 @@ export async function fetchQuote(options: SourceOptions, quoteId: string): Promi
  * the partner's `external_id`, which the widget neither shows nor should carry into the page.
  */
 export function accountFromPartner(input: unknown, token: string): Read<Account> {
-  const parsed = Account.safeParse(input);
-  if (!parsed.success) {
-    throw new WidgetError('schema_mismatch', 'The account does not match the contract.', {
-      details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
-    });
-  }
-  const account = parsed.data;
+  const account = contractual(Account, input, 'account');
   if (account.id !== jwtClaims(token).sub) {
     throw new WidgetError('not_found', `No account ${account.id} for this token's customer.`);
   }
