@@ -9,6 +9,7 @@ import {
   WebhookVerificationError,
   isTesseraError,
   type PartnerAccountUpsert,
+  type PartnerQuoteCreate,
   type WebhookEndpointWithSecret,
 } from '../sdk/index.ts';
 
@@ -85,6 +86,20 @@ export function shopCustomer(): PartnerAccountUpsert {
   };
 }
 
+/** The quote the shop makes its customer: two lines with tax, valid for 30 days from now. */
+export function shopQuote(): PartnerQuoteCreate {
+  return {
+    external_id: SHOP_CUSTOMER_ID,
+    currency: 'EUR',
+    line_items: [
+      { description: 'Analytics platform, annual licence', quantity: 1, unit_amount: 1_200_000 },
+      { description: 'Onboarding workshop (days)', quantity: 2, unit_amount: 150_000 },
+    ],
+    tax: 285_000,
+    valid_until: new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString(),
+  };
+}
+
 /** One client for the backend's life: it caches the partner token. */
 export function shopTessera(options: PartnerApiOptions): Tessera {
   return new Tessera({
@@ -99,16 +114,7 @@ export function shopTessera(options: PartnerApiOptions): Tessera {
 /** The shop's first start: its customer by the shop's own id, and a quote for it. */
 export async function setUpShop(tessera: Tessera): Promise<ShopBackendState> {
   const account = await tessera.accounts.upsert(SHOP_CUSTOMER_ID, shopCustomer());
-  const quote = await tessera.quotes.create({
-    external_id: SHOP_CUSTOMER_ID,
-    currency: 'EUR',
-    line_items: [
-      { description: 'Analytics platform, annual licence', quantity: 1, unit_amount: 1_200_000 },
-      { description: 'Onboarding workshop (days)', quantity: 2, unit_amount: 150_000 },
-    ],
-    tax: 285_000,
-    valid_until: new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString(),
-  });
+  const quote = await tessera.quotes.create(shopQuote());
   return { customer_external_id: SHOP_CUSTOMER_ID, account_id: account.id, quote_id: quote.id };
 }
 

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startStack, type Stack } from '../../bin/stack.ts';
-import { SHOP_CUSTOMER_ID, shopTessera } from '../../demo/backend.ts';
+import { SHOP_CUSTOMER_ID, shopQuote, shopTessera } from '../../demo/backend.ts';
 import type { Tessera } from '../../sdk/index.ts';
 import { CHROMIUM_PATH, launchChromium } from '../support/chromium.ts';
 import { TEST_ENV } from '../support/tessera-start.ts';
@@ -155,16 +155,7 @@ describe('server-rendered widgets in Chromium', { skip }, () => {
 
   /** A fresh open quote for the shop's customer, through the partner API. */
   async function newQuote(): Promise<string> {
-    const quote = await tessera.quotes.create({
-      external_id: SHOP_CUSTOMER_ID,
-      currency: 'EUR',
-      line_items: [
-        { description: 'Analytics platform, annual licence', quantity: 1, unit_amount: 1_200_000 },
-        { description: 'Onboarding workshop (days)', quantity: 2, unit_amount: 150_000 },
-      ],
-      tax: 285_000,
-      valid_until: new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString(),
-    });
+    const quote = await tessera.quotes.create(shopQuote());
     return quote.id;
   }
 
